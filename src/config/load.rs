@@ -1,0 +1,75 @@
+//! Layering: one TOML file (the embedded sample by default), then environment variables.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+
+use super::Settings;
+
+/// The sample configuration, embedded so the bare binary runs anywhere.
+pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
+const ENV_PREFIX: &str = "UITID_EMULATOR__";
+const EMBEDDED_NAME: &str = "the embedded default configuration";
+
+/// A configuration that cannot be used; the message names the file, the key and the problem.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Loads `path` (or the embedded sample), applies environment overrides and validates.
+pub fn load_settings(path: Option<&Path>) -> Result<Settings, ConfigError> {
+    let (base, origin) = match path {
+        Some(path) => {
+            if !path.is_file() {
+                return Err(ConfigError(format!(
+                    "configuration file {}: not found or not a file",
+                    path.display()
+                )));
+            }
+            (Toml::file_exact(path), path.display().to_string())
+        }
+        None => (Toml::string(DEFAULT_CONFIG), EMBEDDED_NAME.to_string()),
+    };
+    let figment = Figment::from(base).merge(Env::prefixed(ENV_PREFIX).split("__"));
+    extract(figment, &origin)
+}
+
+/// Builds settings from TOML text alone (no environment), for tests and embedding.
+pub fn settings_from_toml(toml: &str) -> Result<Settings, ConfigError> {
+    extract(Figment::from(Toml::string(toml)), "the given configuration")
+}
+
+fn extract(figment: Figment, origin: &str) -> Result<Settings, ConfigError> {
+    let settings: Settings = figment.extract().map_err(|errors| {
+        let lines: Vec<String> = errors.into_iter().map(|e| describe(&e, origin)).collect();
+        ConfigError(lines.join("\n"))
+    })?;
+    settings
+        .validate()
+        .map_err(|problem| ConfigError(format!("{origin}: {problem}")))?;
+    Ok(settings)
+}
+
+/// One figment error as "FILE: key `a.b`: what is wrong", naming the environment variable
+/// instead of the file when the value came from there.
+fn describe(error: &figment::Error, origin: &str) -> String {
+    let key = error.path.join(".");
+    let source = match error.metadata.as_ref().and_then(|m| m.source.as_ref()) {
+        Some(figment::Source::File(file)) => PathBuf::from(file).display().to_string(),
+        _ => match error.metadata.as_ref() {
+            Some(meta) if meta.name.contains("environment") => {
+                format!(
+                    "environment variable {ENV_PREFIX}{}",
+                    key.to_uppercase().replace('.', "__")
+                )
+            }
+            _ => origin.to_string(),
+        },
+    };
+    if key.is_empty() {
+        format!("{source}: {}", error.kind)
+    } else {
+        format!("{source}: key `{key}`: {}", error.kind)
+    }
+}

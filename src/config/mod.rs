@@ -1,0 +1,173 @@
+//! The settings tree (PROTOCOL.md section 3): loaded from one TOML file, then overridden by
+//! `UITID_EMULATOR__SECTION__KEY` environment variables. Field names are a user-facing interface.
+
+mod load;
+mod secret;
+mod validate;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
+pub use secret::Secret;
+
+/// Everything the emulator is configured with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub server: ServerSettings,
+    #[serde(default)]
+    pub database: DatabaseSettings,
+    #[serde(default)]
+    pub token: TokenSettings,
+    #[serde(default)]
+    pub signing: SigningSettings,
+    #[serde(default)]
+    pub login: LoginSettings,
+    #[serde(default)]
+    pub admin: AdminSettings,
+    /// The API keys clients present as `apiKey` / `X-Api-Key`.
+    #[serde(default)]
+    pub api_keys: Vec<ApiKeySettings>,
+    /// The fake UiTiD accounts.
+    #[serde(default)]
+    pub users: Vec<UserSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to bind; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The URL clients reach this server at; resolves `oob` and is the keycloak issuer's base.
+    pub public_url: String,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: "http://localhost:8080".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/to/file.db` (created when missing).
+    pub url: String,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://data/uitid-emulator.db".into(),
+        }
+    }
+}
+
+/// Which token shape the provider hands out (PROTOCOL.md 5.1 and 5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenProfile {
+    #[default]
+    V1,
+    Keycloak,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TokenSettings {
+    pub profile: TokenProfile,
+    /// `iss` of issued tokens; default depends on the profile.
+    pub issuer: Option<String>,
+    /// Access-token lifetime; default 12h for `v1`, 10h for `keycloak`.
+    #[serde(with = "humantime_serde")]
+    pub access_ttl: Option<Duration>,
+    /// Refresh-token lifetime; `"none"` (the default, like upstream) means they never expire.
+    #[serde(deserialize_with = "validate::optional_duration")]
+    pub refresh_ttl: Option<Duration>,
+    /// `aud`/`azp` of the keycloak profile.
+    pub client_id: String,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        Self {
+            profile: TokenProfile::V1,
+            issuer: None,
+            access_ttl: None,
+            refresh_ttl: None,
+            client_id: "uitid-emulator".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SigningSettings {
+    /// PEM private key (PKCS#1 or PKCS#8); empty: generate once and keep it in the database.
+    pub private_key_file: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoginMode {
+    #[default]
+    Form,
+    Headless,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoginSettings {
+    pub mode: LoginMode,
+    /// Nick or uid of the user logged in at once when `mode = "headless"`.
+    pub headless_user: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminSettings {
+    /// Bearer token for `/_emulator/*`; empty: loopback clients only.
+    pub token: Secret,
+}
+
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// May receive and use refresh tokens.
+    Refresh,
+    /// May call the Entry API stand-in (`/user`).
+    EntryApi,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeySettings {
+    pub key: Secret,
+    pub name: String,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+    /// Allowed redirect destinations: absolute http(s) URLs, or `*` for any.
+    #[serde(default)]
+    pub destinations: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSettings {
+    pub uid: String,
+    pub nick: String,
+    #[serde(default)]
+    pub email: String,
+    pub password: Secret,
+    /// Extra claims added to this user's tokens.
+    #[serde(default)]
+    pub claims: serde_json::Map<String, serde_json::Value>,
+}

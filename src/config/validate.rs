@@ -1,0 +1,117 @@
+//! Checks serde cannot express, with messages that name the offending key.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+
+use super::{LoginMode, Settings, TokenProfile};
+
+/// `"none"` or `""` means no lifetime; anything else is a humantime duration such as `14d`.
+pub(super) fn optional_duration<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Duration>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    match text.trim() {
+        "" | "none" => Ok(None),
+        value => humantime::parse_duration(value)
+            .map(Some)
+            .map_err(|e| serde::de::Error::custom(format!("{value:?} is not a duration ({e})"))),
+    }
+}
+
+impl Settings {
+    /// `iss` of issued tokens (PROTOCOL.md 5.1, 5.2).
+    pub fn issuer(&self) -> String {
+        match (&self.token.issuer, self.token.profile) {
+            (Some(issuer), _) if !issuer.is_empty() => issuer.clone(),
+            (_, TokenProfile::V1) => "http://culudb-jwt-provider.dev".into(),
+            (_, TokenProfile::Keycloak) => format!("{}/realms/uitid", self.public_base()),
+        }
+    }
+
+    /// Access-token lifetime: configured, else 12 h (`v1`) or 10 h (`keycloak`).
+    pub fn access_ttl(&self) -> Duration {
+        self.token.access_ttl.unwrap_or(match self.token.profile {
+            TokenProfile::V1 => Duration::from_secs(12 * 3600),
+            TokenProfile::Keycloak => Duration::from_secs(10 * 3600),
+        })
+    }
+
+    /// `server.public_url` without a trailing slash.
+    pub fn public_base(&self) -> &str {
+        self.server.public_url.trim_end_matches('/')
+    }
+
+    pub(super) fn validate(&self) -> Result<(), String> {
+        let public = url::Url::parse(&self.server.public_url)
+            .map_err(|e| format!("key `server.public_url`: not a URL ({e})"))?;
+        if !matches!(public.scheme(), "http" | "https") {
+            return Err("key `server.public_url`: must be an http or https URL".into());
+        }
+        if !self.database.url.starts_with("sqlite:") {
+            return Err(format!(
+                "key `database.url`: {:?} is not supported; use sqlite://path/to/file.db",
+                self.database.url
+            ));
+        }
+        if self.access_ttl().is_zero() {
+            return Err("key `token.access_ttl`: must be longer than 0s".into());
+        }
+        self.validate_users()?;
+        self.validate_api_keys()?;
+        if self.login.mode == LoginMode::Headless {
+            let wanted = &self.login.headless_user;
+            if !self
+                .users
+                .iter()
+                .any(|u| &u.nick == wanted || &u.uid == wanted)
+            {
+                return Err(format!(
+                    "key `login.headless_user`: {wanted:?} is not the nick or uid of a configured user"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_users(&self) -> Result<(), String> {
+        let mut seen = HashSet::new();
+        for (i, user) in self.users.iter().enumerate() {
+            if uuid::Uuid::parse_str(&user.uid).is_err() {
+                return Err(format!(
+                    "key `users[{i}].uid`: {:?} is not a UUID",
+                    user.uid
+                ));
+            }
+            if user.nick.trim().is_empty() {
+                return Err(format!("key `users[{i}].nick`: must not be empty"));
+            }
+            for id in [&user.uid, &user.nick] {
+                if !seen.insert(id.to_lowercase()) {
+                    return Err(format!("key `users[{i}]`: {id:?} is used by another user"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_api_keys(&self) -> Result<(), String> {
+        let mut seen = HashSet::new();
+        for (i, key) in self.api_keys.iter().enumerate() {
+            if key.key.expose().trim().is_empty() {
+                return Err(format!("key `api_keys[{i}].key`: must not be empty"));
+            }
+            if !seen.insert(key.key.expose()) {
+                return Err(format!(
+                    "key `api_keys[{i}].key`: the same key is listed twice"
+                ));
+            }
+            for (j, destination) in key.destinations.iter().enumerate() {
+                crate::destination::AllowedDestination::parse(destination)
+                    .map_err(|why| format!("key `api_keys[{i}].destinations[{j}]`: {why}"))?;
+            }
+        }
+        Ok(())
+    }
+}

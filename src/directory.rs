@@ -1,0 +1,120 @@
+//! The fake UiTiD accounts and the API keys, resolved from configuration.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::config::{Permission, Secret, Settings};
+use crate::destination::AllowedDestination;
+use crate::token::TokenHash;
+
+/// A fake UiTiD account.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub uid: String,
+    pub nick: String,
+    pub email: String,
+    pub password: Secret,
+    /// Extra claims added to this user's tokens.
+    pub claims: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A configured API key. The key itself is only kept as a hash, which is what refresh tokens
+/// are bound to in the database.
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub hash: TokenHash,
+    pub name: String,
+    pub permissions: HashSet<Permission>,
+    pub destinations: Vec<AllowedDestination>,
+}
+
+impl ApiKey {
+    pub fn may(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Directory {
+    users: Vec<Arc<User>>,
+    keys: HashMap<String, Arc<ApiKey>>,
+}
+
+impl Directory {
+    /// Builds the directory from validated settings.
+    pub fn from_settings(settings: &Settings) -> Self {
+        let users = settings
+            .users
+            .iter()
+            .map(|u| {
+                Arc::new(User {
+                    uid: u.uid.clone(),
+                    nick: u.nick.clone(),
+                    email: u.email.clone(),
+                    password: u.password.clone(),
+                    claims: u.claims.clone(),
+                })
+            })
+            .collect();
+        let keys = settings
+            .api_keys
+            .iter()
+            .map(|k| {
+                let key = ApiKey {
+                    hash: TokenHash::of(k.key.expose().as_bytes()),
+                    name: k.name.clone(),
+                    permissions: k.permissions.iter().copied().collect(),
+                    destinations: k
+                        .destinations
+                        .iter()
+                        .filter_map(|d| AllowedDestination::parse(d).ok())
+                        .collect(),
+                };
+                (k.key.expose().to_owned(), Arc::new(key))
+            })
+            .collect();
+        Self { users, keys }
+    }
+
+    pub fn users(&self) -> &[Arc<User>] {
+        &self.users
+    }
+
+    /// The key a client presented, if it is configured.
+    pub fn api_key(&self, presented: &str) -> Option<Arc<ApiKey>> {
+        self.keys.get(presented).cloned()
+    }
+
+    /// The key a refresh token or flow was bound to.
+    pub fn api_key_by_hash(&self, hash: &TokenHash) -> Option<Arc<ApiKey>> {
+        self.keys.values().find(|k| &k.hash == hash).cloned()
+    }
+
+    /// Every destination any key allows: what `/logout` accepts without a key.
+    pub fn all_destinations(&self) -> Vec<AllowedDestination> {
+        self.keys
+            .values()
+            .flat_map(|k| k.destinations.iter().cloned())
+            .collect()
+    }
+
+    /// A user by uid or nick (exact), as the control plane and headless login name them.
+    pub fn user(&self, uid_or_nick: &str) -> Option<Arc<User>> {
+        self.users
+            .iter()
+            .find(|u| u.uid == uid_or_nick || u.nick == uid_or_nick)
+            .cloned()
+    }
+
+    /// A user by what they type in the login form: nick or email, case-insensitively.
+    pub fn user_by_login(&self, username: &str) -> Option<Arc<User>> {
+        let wanted = username.trim();
+        self.users
+            .iter()
+            .find(|u| {
+                u.nick.eq_ignore_ascii_case(wanted)
+                    || (!u.email.is_empty() && u.email.eq_ignore_ascii_case(wanted))
+            })
+            .cloned()
+    }
+}

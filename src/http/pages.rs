@@ -1,0 +1,52 @@
+//! HTML pages: self-contained (no third-party resources), never framed, scripts and styles
+//! allowed only by a per-response nonce (PROTOCOL.md 4.6).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::token::OpaqueToken;
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}\
+label{display:block;margin:.6rem 0 .2rem}input{font-size:1rem;padding:.3rem;width:20rem}\
+button{font-size:1rem;margin:.8rem .5rem 0 0;padding:.3rem 1rem}.error{color:#b00020}\
+code,textarea{font-family:ui-monospace,monospace;font-size:.85rem}textarea{width:100%;height:5rem}\
+pre{background:#f4f4f4;padding:.6rem;overflow:auto}td{padding:.1rem .6rem .1rem 0}";
+
+/// A page with a title and body; `script` (inline JS) runs under the nonce.
+pub fn page(
+    status: StatusCode,
+    lang: &str,
+    title: &str,
+    body: Markup,
+    script: Option<&str>,
+) -> Response {
+    let nonce = OpaqueToken::generate();
+    let nonce = nonce.as_str();
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · uitid-emulator" }
+                style nonce=(nonce) { (PreEscaped(STYLE)) }
+            }
+            body {
+                (body)
+                @if let Some(script) = script { script nonce=(nonce) { (PreEscaped(script)) } }
+            }
+        }
+    };
+    let csp = format!(
+        "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    let mut response = (status, Html(markup.into_string())).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}

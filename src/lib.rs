@@ -1,0 +1,23 @@
+//! uitid-emulator: a drop-in local stand-in for publiq's UiTiD JWT provider (`/connect`,
+//! `/refresh`, `/logout`) and the Entry API's token check, for client developers' tests.
+//!
+//! Start it in-process with [`startup::Application::build`] on port 0 and read the real port
+//! from [`startup::Application::port`].
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod destination;
+pub mod directory;
+pub mod emulator;
+pub mod error;
+pub mod http;
+pub mod routes;
+pub mod service;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod token;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,56 @@
+//! `GET /connect` and the legacy `GET /culturefeed/oauth/connect` (PROTOCOL.md 4.1).
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+
+use super::AppState;
+use crate::error::Result;
+use crate::http::api_key::{CallerKey, resolve_api_key};
+use crate::http::params::Params;
+use crate::http::{self, cookies};
+use crate::service::{ConnectOutcome, ConnectRequest};
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/connect", get(connect))
+        .route("/culturefeed/oauth/connect", get(connect))
+        .route_layer(axum::middleware::from_fn_with_state(state, resolve_api_key))
+}
+
+/// A 302 (never the cacheable 301 upstream uses) to the login form, or straight to the
+/// destination when the browser is already logged in or login is headless.
+async fn connect(
+    State(emulator): State<AppState>,
+    params: Params,
+    caller: CallerKey,
+    jar: CookieJar,
+) -> Result<Response> {
+    let request = ConnectRequest {
+        destination: params.get("destination"),
+        key: caller.key,
+        lang: params.get("lang"),
+        browser: jar.get(cookies::BROWSER).map(|c| c.value()),
+        session: jar.get(cookies::SESSION).map(|c| c.value()),
+    };
+    Ok(match emulator.connect(request).await? {
+        ConnectOutcome::Redirect(url) => http::found(&url),
+        ConnectOutcome::ShowLogin {
+            flow_id,
+            new_browser,
+        } => {
+            let secure = emulator.settings.public_base().starts_with("https:");
+            let jar = match new_browser {
+                Some(browser) => jar.add(cookies::build(
+                    cookies::BROWSER,
+                    browser.as_str().to_owned(),
+                    secure,
+                )),
+                None => jar,
+            };
+            (jar, http::found(&format!("/login?flow={flow_id}"))).into_response()
+        }
+    })
+}

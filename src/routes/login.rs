@@ -1,0 +1,86 @@
+//! `/login`: the identity provider's form (PROTOCOL.md 4.2). GET shows it for a flow; POST
+//! checks CSRF, then cancels (400, empty) or logs in (new session cookie, 303 with tokens).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+
+use super::AppState;
+use crate::error::{Error, Result};
+use crate::http::params::Params;
+use crate::http::{self, cookies};
+use crate::service::{LoginAction, LoginSubmission, SubmitOutcome};
+
+mod page;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/login", get(show).post(submit))
+}
+
+async fn show(
+    State(emulator): State<AppState>,
+    params: Params,
+    jar: CookieJar,
+) -> Result<Response> {
+    let flow = params
+        .non_empty("flow")
+        .ok_or_else(|| Error::BadRequest("Missing flow parameter; start from /connect.".into()))?;
+    let browser = jar.get(cookies::BROWSER).map(|c| c.value());
+    let login = emulator.login_page(flow, browser).await?;
+    Ok(page::render(StatusCode::OK, &login))
+}
+
+async fn submit(State(emulator): State<AppState>, jar: CookieJar, body: Bytes) -> Result<Response> {
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| Error::BadRequest("The form is not UTF-8.".into()))?;
+    let form = Params::parse(text)?;
+    let flow_id = form.get("flow").unwrap_or("").to_owned();
+    let csrf = form.get("csrf").unwrap_or("").to_owned();
+    let username = form.get("username").unwrap_or("").to_owned();
+    let password = form.get("password").unwrap_or("").to_owned();
+    let action = if form.get("action") == Some("cancel") {
+        LoginAction::Cancel
+    } else {
+        LoginAction::Login
+    };
+    let browser = jar.get(cookies::BROWSER).map(|c| c.value().to_owned());
+    let old_session = jar.get(cookies::SESSION).map(|c| c.value().to_owned());
+    // The login commits a transaction; run it in its own task so a client that hangs up
+    // cannot drop the future half-way and leave a pooled connection mid-transaction.
+    let outcome = tokio::spawn(async move {
+        emulator
+            .submit_login(LoginSubmission {
+                flow_id: &flow_id,
+                csrf: &csrf,
+                action,
+                username: &username,
+                password: &password,
+                browser: browser.as_deref(),
+                old_session: old_session.as_deref(),
+            })
+            .await
+            .map(|outcome| {
+                (
+                    outcome,
+                    emulator.settings.public_base().starts_with("https:"),
+                )
+            })
+    })
+    .await
+    .map_err(|e| Error::Internal(e.into()))??;
+    Ok(match outcome {
+        (SubmitOutcome::WrongCredentials(login), _) => page::render(StatusCode::OK, &login),
+        (SubmitOutcome::LoggedIn { redirect, session }, secure) => {
+            let jar = jar.add(cookies::build(
+                cookies::SESSION,
+                session.as_str().to_owned(),
+                secure,
+            ));
+            (jar, http::see_other(&redirect)).into_response()
+        }
+    })
+}

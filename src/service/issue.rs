@@ -1,0 +1,58 @@
+//! Issuing an access token and, for keys with the `refresh` permission, a refresh token.
+
+use crate::config::Permission;
+use crate::directory::{ApiKey, User};
+use crate::emulator::Emulator;
+use crate::store::NewRefreshToken;
+use crate::token::OpaqueToken;
+
+/// Tokens handed to a client once.
+#[derive(Debug)]
+pub struct IssuedTokens {
+    pub jwt: String,
+    pub refresh: Option<OpaqueToken>,
+}
+
+impl Emulator {
+    /// A refresh token for `user` bound to `key`, if the key may receive one (PROTOCOL.md 4.2:
+    /// otherwise the parameter is silently absent).
+    pub(crate) fn new_refresh_token(
+        &self,
+        user: &User,
+        key: Option<&ApiKey>,
+        now: i64,
+    ) -> Option<(OpaqueToken, NewRefreshToken)> {
+        let key = key.filter(|k| k.may(Permission::Refresh))?;
+        let token = OpaqueToken::generate();
+        let record = NewRefreshToken {
+            token_hash: token.hash().0,
+            user_uid: user.uid.clone(),
+            api_key_hash: key.hash.0,
+            created_at: now,
+            expires_at: self
+                .settings
+                .token
+                .refresh_ttl
+                .map(|ttl| now + ttl.as_secs() as i64),
+        };
+        Some((token, record))
+    }
+
+    /// Issues and stores tokens at once (SSO, headless login).
+    pub async fn issue_tokens(
+        &self,
+        user: &User,
+        key: Option<&ApiKey>,
+    ) -> crate::error::Result<IssuedTokens> {
+        let now = self.clock.now();
+        let refresh = match self.new_refresh_token(user, key, now) {
+            Some((token, record)) => {
+                self.store.insert_refresh_token(&record).await?;
+                Some(token)
+            }
+            None => None,
+        };
+        let jwt = self.tokens.access_token(user, now)?;
+        Ok(IssuedTokens { jwt, refresh })
+    }
+}

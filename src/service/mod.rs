@@ -1,0 +1,23 @@
+//! What the provider does, route by route, without HTTP: the route modules translate requests
+//! into these calls and the outcomes into responses.
+
+mod issue;
+mod login;
+mod logout;
+mod refresh;
+
+pub use issue::IssuedTokens;
+pub use login::{
+    ConnectOutcome, ConnectRequest, LoginAction, LoginPage, LoginSubmission, SubmitOutcome,
+};
+pub use logout::LogoutStarted;
+
+/// Upstream's text for a missing `destination` (PROTOCOL.md 4.1, 4.5).
+pub const MISSING_DESTINATION: &str =
+    "Request does not contain a destination parameter to redirect to after login.";
+/// Upstream's text for a missing `refresh` (PROTOCOL.md 4.4).
+pub const MISSING_REFRESH: &str = "Missing refresh token";
+/// How long a login form stays usable (Keycloak's default login timeout).
+pub const FLOW_TTL_SECONDS: i64 = 30 * 60;
+/// How long an SSO session lasts (Keycloak's default SSO session maximum).
+pub const SESSION_TTL_SECONDS: i64 = 10 * 3600;

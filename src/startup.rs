@@ -1,0 +1,118 @@
+//! The application owns its listener: build it (port 0 picks a free port), read the real
+//! address, then serve until SIGINT/SIGTERM or a caller-supplied signal, draining in-flight
+//! requests before returning.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::emulator::Emulator;
+use crate::routes;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    emulator: Arc<Emulator>,
+}
+
+impl Application {
+    /// Binds `server.listen`, opens the database and loads the signing key. With port 0 the
+    /// server is a throwaway (tests, embedding): `server.public_url` then becomes the address
+    /// actually bound, so `oob` and issuers point at this very server.
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        let listen = settings.server.listen;
+        let listener = TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        if listen.port() == 0 {
+            let host = if addr.ip().is_unspecified() {
+                "127.0.0.1".to_owned()
+            } else {
+                addr.ip().to_string()
+            };
+            let host = if addr.is_ipv6() && host != "127.0.0.1" {
+                format!("[{host}]")
+            } else {
+                host
+            };
+            settings.server.public_url = format!("http://{host}:{}", addr.port());
+        }
+        let emulator = Emulator::start(settings).await?;
+        let router = routes::router(emulator.clone());
+        Ok(Self {
+            listener,
+            router,
+            emulator,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    /// The base URL clients use (`server.public_url`, without a trailing slash).
+    pub fn base_url(&self) -> String {
+        self.emulator.settings.public_base().to_owned()
+    }
+
+    pub fn emulator(&self) -> Arc<Emulator> {
+        self.emulator.clone()
+    }
+
+    /// Serves until SIGINT or SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then lets in-flight requests finish.
+    pub async fn run_until(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        tracing::info!(address = %self.listener.local_addr()?, "uitid-emulator listening");
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(signal)
+            .await?;
+        self.emulator.store.close().await;
+        tracing::info!("uitid-emulator stopped");
+        Ok(())
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (`docker stop`, Kubernetes).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; draining requests");
+}

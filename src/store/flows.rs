@@ -1,0 +1,145 @@
+//! Login and logout flows: one server-side record per flow (PROTOCOL.md 4.1, 4.5).
+
+use super::Store;
+use super::refresh_tokens::{NewRefreshToken, insert_refresh_token};
+use super::sessions::{SessionRecord, insert_session};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKind {
+    Login,
+    Logout,
+}
+
+impl FlowKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Logout => "logout",
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FlowRecord {
+    pub id: String,
+    pub destination: String,
+    pub api_key_hash: Option<Vec<u8>>,
+    pub refresh_allowed: bool,
+    pub lang: String,
+    pub browser_hash: Vec<u8>,
+    pub expires_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, destination, api_key_hash, refresh_allowed, lang, browser_hash, expires_at";
+
+impl Store {
+    /// Stores a new flow and drops expired ones so the table stays small.
+    pub async fn insert_flow(
+        &self,
+        kind: FlowKind,
+        flow: &FlowRecord,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM flows WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO flows (id, kind, destination, api_key_hash, refresh_allowed, lang,
+                                browser_hash, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&flow.id)
+        .bind(kind.as_str())
+        .bind(&flow.destination)
+        .bind(&flow.api_key_hash)
+        .bind(flow.refresh_allowed)
+        .bind(&flow.lang)
+        .bind(&flow.browser_hash)
+        .bind(now)
+        .bind(flow.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A flow that has not expired yet.
+    pub async fn find_flow(
+        &self,
+        kind: FlowKind,
+        id: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<FlowRecord>> {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM flows WHERE id = ? AND kind = ? AND expires_at > ?"
+        ))
+        .bind(id)
+        .bind(kind.as_str())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Consumes a flow: at most one caller ever gets it.
+    pub async fn take_flow(
+        &self,
+        kind: FlowKind,
+        id: &str,
+        now: i64,
+    ) -> sqlx::Result<Option<FlowRecord>> {
+        sqlx::query_as(&format!(
+            "DELETE FROM flows WHERE id = ? AND kind = ? AND expires_at > ? RETURNING {COLUMNS}"
+        ))
+        .bind(id)
+        .bind(kind.as_str())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn delete_flow(&self, id: &str) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM flows WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Finishes a login atomically: consumes the flow, replaces the browser's session, and
+    /// stores the refresh token. `None` when the flow was already used or has expired.
+    pub async fn finish_login(
+        &self,
+        flow_id: &str,
+        now: i64,
+        old_session_hash: Option<[u8; 32]>,
+        session: &SessionRecord,
+        refresh: Option<&NewRefreshToken>,
+    ) -> sqlx::Result<Option<(FlowRecord, Option<i64>)>> {
+        let mut tx = self.begin_write().await?;
+        let flow: Option<FlowRecord> = sqlx::query_as(&format!(
+            "DELETE FROM flows WHERE id = ? AND kind = 'login' AND expires_at > ? RETURNING {COLUMNS}"
+        ))
+        .bind(flow_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(flow) = flow else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        if let Some(old) = old_session_hash {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+                .bind(&old[..])
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_session(&mut tx, session).await?;
+        let refresh_id = match refresh {
+            Some(token) => Some(insert_refresh_token(&mut tx, token).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(Some((flow, refresh_id)))
+    }
+}

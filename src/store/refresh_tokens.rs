@@ -1,0 +1,72 @@
+//! Refresh tokens, by hash only (PROTOCOL.md 5.4).
+
+use super::Store;
+
+/// A refresh token about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewRefreshToken {
+    pub token_hash: [u8; 32],
+    pub user_uid: String,
+    pub api_key_hash: [u8; 32],
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RefreshTokenRecord {
+    pub id: i64,
+    pub user_uid: String,
+    pub api_key_hash: Vec<u8>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl Store {
+    pub async fn insert_refresh_token(&self, token: &NewRefreshToken) -> sqlx::Result<i64> {
+        let mut conn = self.pool.acquire().await?;
+        insert_refresh_token(&mut conn, token).await
+    }
+
+    pub async fn find_refresh_token(
+        &self,
+        token_hash: &[u8],
+    ) -> sqlx::Result<Option<RefreshTokenRecord>> {
+        sqlx::query_as(
+            "SELECT id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at
+             FROM refresh_tokens WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Records a use. Callers debounce this so `/refresh` does not write on every call.
+    pub async fn touch_refresh_token(&self, id: i64, now: i64) -> sqlx::Result<()> {
+        sqlx::query("UPDATE refresh_tokens SET last_used_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+pub(super) async fn insert_refresh_token(
+    conn: &mut sqlx::SqliteConnection,
+    token: &NewRefreshToken,
+) -> sqlx::Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, user_uid, api_key_hash, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&token.token_hash[..])
+    .bind(&token.user_uid)
+    .bind(&token.api_key_hash[..])
+    .bind(token.created_at)
+    .bind(token.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(row.last_insert_rowid())
+}

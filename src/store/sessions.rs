@@ -1,0 +1,56 @@
+//! SSO sessions of the login stand-in; the cookie value is only stored hashed.
+
+use super::Store;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id_hash: Vec<u8>,
+    pub user_uid: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl Store {
+    pub async fn find_session(
+        &self,
+        id_hash: &[u8],
+        now: i64,
+    ) -> sqlx::Result<Option<SessionRecord>> {
+        sqlx::query_as(
+            "SELECT id_hash, user_uid, created_at, expires_at FROM sessions
+             WHERE id_hash = ? AND expires_at > ?",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    pub async fn delete_session(&self, id_hash: &[u8]) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+pub(super) async fn insert_session(
+    conn: &mut sqlx::SqliteConnection,
+    session: &SessionRecord,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        .bind(session.created_at)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_uid, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&session.id_hash)
+    .bind(&session.user_uid)
+    .bind(session.created_at)
+    .bind(session.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! Opaque bearer secrets (refresh tokens, session ids, CSRF tokens): 256 bits from the OS
+//! CSPRNG, base64url without padding. Only their SHA-256 hash is ever stored.
+
+use aws_lc_rs::digest::{SHA256, digest};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// A secret in clear, as handed to a client once. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OpaqueToken(String);
+
+/// The SHA-256 of an [`OpaqueToken`]: what the database keeps.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenHash(pub [u8; 32]);
+
+impl OpaqueToken {
+    /// 32 bytes straight from the operating system's CSPRNG.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).expect("the OS random number generator is unavailable");
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Wraps a value a client presented.
+    pub fn presented(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(self.0.as_bytes())
+    }
+}
+
+impl TokenHash {
+    pub fn of(bytes: &[u8]) -> Self {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(digest(&SHA256, bytes).as_ref());
+        Self(out)
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl std::fmt::Debug for OpaqueToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpaqueToken([redacted])")
+    }
+}
+
+impl std::fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "TokenHash({:02x}{:02x}{:02x}{:02x}..)",
+            self.0[0], self.0[1], self.0[2], self.0[3]
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ten_thousand_tokens_are_unique_url_safe_and_256_bits() {
+        let tokens: HashSet<String> = (0..10_000).map(|_| OpaqueToken::generate().0).collect();
+        assert_eq!(tokens.len(), 10_000);
+        for token in &tokens {
+            assert_eq!(token.len(), 43, "32 bytes in unpadded base64url");
+            assert!(
+                token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            );
+        }
+    }
+}
