@@ -22,6 +22,15 @@ impl Clock {
     pub fn set_offset(&self, seconds: i64) {
         self.offset_seconds.store(seconds, Ordering::Relaxed);
     }
+
+    pub fn advance(&self, seconds: i64) {
+        self.offset_seconds.fetch_add(seconds, Ordering::Relaxed);
+    }
+
+    /// Makes the clock read `unix_seconds` now.
+    pub fn set_now(&self, unix_seconds: i64) {
+        self.set_offset(unix_seconds - wall_seconds());
+    }
 }
 
 fn wall_seconds() -> i64 {

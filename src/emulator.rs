@@ -27,7 +27,7 @@ impl Emulator {
         let key = Arc::new(load_signing_key(&settings, &store, clock.now()).await?);
         let published = vec![key.jwk.clone()];
         Ok(Arc::new(Self {
-            tokens: TokenService::new(&settings, key, published),
+            tokens: TokenService::new(&settings, key, published)?,
             directory: Directory::from_settings(&settings),
             store,
             clock,

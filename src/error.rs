@@ -5,13 +5,27 @@
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// 400 with a plain-text body: upstream's convention for every provider error.
-    #[error("bad request: {0}")]
+    /// (Display never shows the text: it may echo what a client sent.)
+    #[error("bad request")]
     BadRequest(String),
+    /// 401 `application/problem+json` of the Entry API with this `detail` (PROTOCOL.md 6).
+    #[error("unauthorized")]
+    Unauthorized(String),
+    /// 403 `application/problem+json`: the key lacks the `entry_api` permission.
+    #[error("entry api forbidden")]
+    EntryApiForbidden,
+    /// A control-plane refusal: JSON `{"error": message, "field": field}` with this status.
+    #[error("control plane: {status}")]
+    Control {
+        status: u16,
+        message: String,
+        field: Option<&'static str>,
+    },
     /// 400 with an empty body (upstream's answer to a refused key or a cancelled login).
     #[error("rejected")]
     Rejected,
     /// 403 with a plain-text body.
-    #[error("forbidden: {0}")]
+    #[error("forbidden")]
     Forbidden(String),
     /// 404 with a plain-text body.
     #[error("not found")]
@@ -25,6 +39,17 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// A 400 from the control plane naming the offending request field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Control {
+            status: 400,
+            message: message.into(),
+            field: Some(field),
+        }
+    }
+}
 
 impl From<anyhow::Error> for Error {
     fn from(error: anyhow::Error) -> Self {

@@ -30,6 +30,18 @@ impl Settings {
         }
     }
 
+    /// Issuers the Entry API check accepts: the configured one and both profiles' defaults,
+    /// so tokens of either profile verify.
+    pub fn accepted_issuers(&self) -> Vec<String> {
+        let mut issuers = vec![
+            self.issuer(),
+            "http://culudb-jwt-provider.dev".to_owned(),
+            format!("{}/realms/uitid", self.public_base()),
+        ];
+        issuers.dedup();
+        issuers
+    }
+
     /// Access-token lifetime: configured, else 12 h (`v1`) or 10 h (`keycloak`).
     pub fn access_ttl(&self) -> Duration {
         self.token.access_ttl.unwrap_or(match self.token.profile {

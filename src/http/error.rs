@@ -3,11 +3,13 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 
 use crate::error::Error;
 
@@ -22,6 +24,33 @@ impl IntoResponse for Error {
         match self {
             Error::BadRequest(text) => text_response(StatusCode::BAD_REQUEST, text),
             Error::Rejected => StatusCode::BAD_REQUEST.into_response(),
+            Error::Unauthorized(detail) => problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Unauthorized",
+                detail,
+            ),
+            Error::EntryApiForbidden => problem(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Forbidden",
+                "Given API key is not authorized to use Entry API.".into(),
+            ),
+            Error::Control {
+                status,
+                message,
+                field,
+            } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+                (
+                    status,
+                    Json(ControlError {
+                        error: message,
+                        field,
+                    }),
+                )
+                    .into_response()
+            }
             Error::Forbidden(text) => text_response(StatusCode::FORBIDDEN, text),
             Error::NotFound => text_response(StatusCode::NOT_FOUND, "Not found.".into()),
             Error::Unavailable(cause) => {
@@ -45,6 +74,39 @@ impl IntoResponse for Error {
             }
         }
     }
+}
+
+/// An Entry API failure as RFC 9457 problem details, members in upstream's order.
+#[derive(Serialize)]
+struct Problem {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'static str,
+    status: u16,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct ControlError {
+    error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
+}
+
+fn problem(status: StatusCode, kind: &str, title: &'static str, detail: String) -> Response {
+    let body = Problem {
+        kind: format!("https://api.publiq.be/probs/auth/{kind}"),
+        title,
+        status: status.as_u16(),
+        detail,
+    };
+    let json = serde_json::to_string(&body).unwrap_or_default();
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        json,
+    )
+        .into_response()
 }
 
 /// A `text/plain; charset=utf-8` response.

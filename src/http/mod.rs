@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by the route modules: the error mapping, strict parameter parsing,
 //! the API-key layer, cookies and HTML pages.
 
+pub mod admin;
 pub mod api_key;
 pub mod cookies;
 mod error;
@@ -30,4 +31,13 @@ fn redirect(status: StatusCode, location: &str) -> Response {
                 .into_response()
         }
     }
+}
+
+/// Parses a JSON request body; a malformed one is a control-plane 400 saying what is wrong.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> crate::error::Result<T> {
+    serde_json::from_slice(body).map_err(|e| crate::error::Error::Control {
+        status: 400,
+        message: format!("the request body is not the expected JSON: {e}"),
+        field: None,
+    })
 }

@@ -1,5 +1,5 @@
-//! Key publication (PROTOCOL.md 5.3): the active public key as PEM, and every published key
-//! as a JWK set with public members only.
+//! Key publication (PROTOCOL.md 5.3): the active public key as PEM, every published key as a
+//! JWK set with public members only, and the OIDC discovery document of the keycloak profile.
 
 use axum::Json;
 use axum::Router;
@@ -15,6 +15,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/public.pem", get(public_pem))
         .route("/.well-known/jwks.json", get(jwks))
+        .route("/realms/uitid/protocol/openid-connect/certs", get(jwks))
+        .route(
+            "/realms/uitid/.well-known/openid-configuration",
+            get(discovery),
+        )
 }
 
 async fn public_pem(State(emulator): State<AppState>) -> impl IntoResponse {
@@ -24,4 +29,21 @@ async fn public_pem(State(emulator): State<AppState>) -> impl IntoResponse {
 
 async fn jwks(State(emulator): State<AppState>) -> impl IntoResponse {
     Json(json!({ "keys": emulator.tokens.published_keys() }))
+}
+
+/// Enough of Keycloak's discovery document for OIDC libraries to find the keys and issuer.
+async fn discovery(State(emulator): State<AppState>) -> impl IntoResponse {
+    let base = emulator.settings.public_base();
+    Json(json!({
+        "issuer": emulator.tokens.issuer(),
+        "authorization_endpoint": format!("{base}/connect"),
+        "jwks_uri": format!("{base}/realms/uitid/protocol/openid-connect/certs"),
+        "response_types_supported": ["id_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "claims_supported": [
+            "sub", "iss", "aud", "exp", "iat", "auth_time", "jti", "typ", "azp", "sid", "email",
+            "email_verified", "nickname", "name", "preferred_username", "https://publiq.be/uitidv1id"
+        ]
+    }))
 }

@@ -2,6 +2,8 @@
 //! to bottom, with the layers every route shares.
 
 mod connect;
+mod control;
+mod entry_api;
 mod keys;
 mod login;
 mod logout;
@@ -32,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .merge(refresh::router(state.clone()))
         .merge(logout::router(state.clone()))
         .merge(keys::router())
+        .merge(entry_api::router(state.clone()))
+        .merge(control::router(state.clone()))
         .fallback(|| async { Error::NotFound })
         .layer(axum::middleware::from_fn(log_failures))
         .layer(

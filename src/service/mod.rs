@@ -1,16 +1,22 @@
 //! What the provider does, route by route, without HTTP: the route modules translate requests
 //! into these calls and the outcomes into responses.
 
+mod clock;
+mod entry_api;
 mod issue;
 mod login;
 mod logout;
+mod mint;
 mod refresh;
 
+pub use clock::{ClockChange, ClockState};
+pub use entry_api::EntryApiUser;
 pub use issue::IssuedTokens;
 pub use login::{
     ConnectOutcome, ConnectRequest, LoginAction, LoginPage, LoginSubmission, SubmitOutcome,
 };
 pub use logout::LogoutStarted;
+pub use mint::{MintRequest, MintedTokens};
 
 /// Upstream's text for a missing `destination` (PROTOCOL.md 4.1, 4.5).
 pub const MISSING_DESTINATION: &str =

@@ -1,15 +1,19 @@
-//! Issuing tokens: v1 access tokens (PROTOCOL.md 5.1) signed RS256 with a pre-parsed key, and
-//! opaque refresh tokens (5.4). Knows nothing of HTTP or the database.
+//! Issuing and checking tokens: access tokens of the `v1` and `keycloak` profiles (PROTOCOL.md
+//! 5.1, 5.2) signed RS256 with a pre-parsed key, opaque refresh tokens (5.4), and the Entry
+//! API's check (6). Knows nothing of HTTP or the database.
 
+mod claims;
 mod json;
 mod keys;
 mod opaque;
+pub mod verify;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
 
 use crate::config::{Settings, TokenProfile};
 use crate::directory::User;
@@ -17,28 +21,54 @@ use crate::directory::User;
 pub use json::OrderedJson;
 pub use keys::{Jwk, MIN_RSA_BITS, SigningKey};
 pub use opaque::{OpaqueToken, TokenHash};
+pub use verify::{LEEWAY_SECONDS, Refusal, VerifyingKey};
 
 /// The v1 header, byte for byte as upstream writes it: `typ` first, no `kid`.
 const V1_HEADER: &str = r#"{"typ":"JWT","alg":"RS256"}"#;
 
-/// Signs access tokens for one issuer with one active key.
+/// Per-token choices beyond the configuration (control-plane minting).
+#[derive(Debug, Default, Clone)]
+pub struct AccessOptions {
+    /// Lifetime instead of `token.access_ttl`.
+    pub ttl: Option<Duration>,
+    /// Extra or overriding claims; an existing claim keeps its position.
+    pub claims: Map<String, Value>,
+    /// Issue a token whose `exp` is already past, leeway included.
+    pub expired: bool,
+}
+
+/// Signs access tokens with the active key and checks them against every published key.
 pub struct TokenService {
     key: Arc<SigningKey>,
     published: Vec<Jwk>,
+    verifying: Vec<VerifyingKey>,
     issuer: String,
+    accepted_issuers: Vec<String>,
+    client_id: String,
     access_ttl: Duration,
     profile: TokenProfile,
 }
 
 impl TokenService {
-    pub fn new(settings: &Settings, key: Arc<SigningKey>, published: Vec<Jwk>) -> Self {
-        Self {
+    pub fn new(
+        settings: &Settings,
+        key: Arc<SigningKey>,
+        published: Vec<Jwk>,
+    ) -> anyhow::Result<Self> {
+        let verifying = published
+            .iter()
+            .map(|jwk| VerifyingKey::from_components(&jwk.kid, &jwk.n, &jwk.e))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self {
             key,
             published,
+            verifying,
             issuer: settings.issuer(),
+            accepted_issuers: settings.accepted_issuers(),
+            client_id: settings.token.client_id.clone(),
             access_ttl: settings.access_ttl(),
             profile: settings.token.profile,
-        }
+        })
     }
 
     pub fn active_key(&self) -> &SigningKey {
@@ -58,22 +88,51 @@ impl TokenService {
         self.profile
     }
 
-    /// A v1 access token for `user`, issued at `now` (unix seconds, emulator clock).
+    /// An access token of the configured profile for `user`, issued at `now` (emulator clock).
     pub fn access_token(&self, user: &User, now: i64) -> anyhow::Result<String> {
-        let exp = now + self.access_ttl.as_secs() as i64;
-        let mut claims = OrderedJson::new();
-        claims
-            .set("iss", self.issuer.as_str())
-            .set("uid", user.uid.as_str())
-            .set("nick", user.nick.as_str())
-            .set("email", user.email.as_str())
-            .set("iat", now)
-            .set("exp", exp)
-            .set("nbf", now);
-        for (name, value) in &user.claims {
+        self.access_token_with(user, now, &AccessOptions::default())
+    }
+
+    pub fn access_token_with(
+        &self,
+        user: &User,
+        now: i64,
+        options: &AccessOptions,
+    ) -> anyhow::Result<String> {
+        let ttl = options.ttl.unwrap_or(self.access_ttl).as_secs() as i64;
+        // An "expired" token ran out a minute before the Entry API's leeway would cover it.
+        let iat = if options.expired {
+            now - ttl - LEEWAY_SECONDS - 60
+        } else {
+            now
+        };
+        let time = claims::Lifetime {
+            iat,
+            exp: iat + ttl,
+        };
+        let mut claims = match self.profile {
+            TokenProfile::V1 => claims::v1(&self.issuer, user, &time),
+            TokenProfile::Keycloak => claims::keycloak(&self.issuer, &self.client_id, user, &time),
+        };
+        for (name, value) in user.claims.iter().chain(&options.claims) {
             claims.set(name, value.clone());
         }
-        self.sign(V1_HEADER, &claims.to_json(true))
+        match self.profile {
+            TokenProfile::V1 => self.sign(V1_HEADER, &claims.to_json(true)),
+            TokenProfile::Keycloak => {
+                let mut header = OrderedJson::new();
+                header
+                    .set("alg", "RS256")
+                    .set("typ", "JWT")
+                    .set("kid", self.key.kid.as_str());
+                self.sign(&header.to_json(false), &claims.to_json(false))
+            }
+        }
+    }
+
+    /// The Entry API's check of a presented token at `now`.
+    pub fn check(&self, token: &str, now: i64) -> Result<Map<String, Value>, Refusal> {
+        verify::check(token, &self.verifying, &self.accepted_issuers, now)
     }
 
     fn sign(&self, header_json: &str, payload_json: &str) -> anyhow::Result<String> {

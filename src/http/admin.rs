@@ -1,0 +1,59 @@
+//! Who may use the control plane (PROTOCOL.md 3): with `admin.token` set, callers must send
+//! `Authorization: Bearer <token>`; without one, only loopback peers are served. Proxy headers
+//! such as `X-Forwarded-For` are ignored: anyone can send them.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+use crate::routes::AppState;
+use crate::token::TokenHash;
+
+pub async fn control_plane_access(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let expected = state.settings.admin.token.expose();
+    let allowed = if expected.is_empty() {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        if !peer.is_some_and(|ip| ip.is_loopback() || ip.to_canonical().is_loopback()) {
+            tracing::warn!(
+                "control plane refused: peer is not loopback and no admin token is configured"
+            );
+            return refuse(
+                403,
+                "the control plane answers loopback clients only (set admin.token to open it)",
+            );
+        }
+        true
+    } else {
+        let sent = request
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
+        let token = sent.and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+        // Comparing hashes keeps the comparison time independent of the secret's content.
+        TokenHash::of(token.as_bytes()) == TokenHash::of(expected.as_bytes())
+    };
+    if !allowed {
+        tracing::warn!("control plane refused: missing or wrong admin token");
+        return refuse(401, "send Authorization: Bearer <admin.token>");
+    }
+    next.run(request).await
+}
+
+fn refuse(status: u16, message: &str) -> Response {
+    Error::Control {
+        status,
+        message: message.into(),
+        field: None,
+    }
+    .into_response()
+}

@@ -1,0 +1,34 @@
+//! `GET /user`: the UiTdatabank Entry API's token check (PROTOCOL.md 6).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::AppState;
+use crate::error::Result;
+use crate::http::api_key::{CallerKey, resolve_api_key};
+use crate::service::EntryApiUser;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/user", get(user))
+        .route_layer(axum::middleware::from_fn_with_state(state, resolve_api_key))
+}
+
+async fn user(
+    State(emulator): State<AppState>,
+    caller: CallerKey,
+    headers: HeaderMap,
+) -> Result<Json<EntryApiUser>> {
+    // A header that is not text is as good as a malformed one.
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or(""));
+    let user = emulator.entry_api_user(
+        authorization,
+        caller.presented.as_deref(),
+        caller.key.as_deref(),
+    )?;
+    Ok(Json(user))
+}
