@@ -1,8 +1,9 @@
 //! uitid-emulator: a drop-in local stand-in for publiq's UiTiD JWT provider (`/connect`,
 //! `/refresh`, `/logout`) and the Entry API's token check, for client developers' tests.
 //!
-//! Start it in-process with [`startup::Application::build`] on port 0 and read the real port
-//! from [`startup::Application::port`].
+//! Rust tests start it in-process with [`testing::TestServer::start`] (random port, temporary
+//! database, clock and minting at hand); embedders use [`startup::Application::build`] on port 0
+//! and read the real port from [`startup::Application::port`].
 
 pub mod cli;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod service;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod testing;
 pub mod token;
 
 pub use config::Settings;
