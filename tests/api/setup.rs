@@ -1,0 +1,146 @@
+//! What a test server is configured with: the TOML it is given, the API keys and users in it,
+//! and one signing key shared by the whole test process.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::helpers::TestApp;
+
+/// A key with the `refresh` permission, allowed to send tokens to [`APP_CALLBACK`].
+pub const KEY_WITH_REFRESH: &str = "test-key-with-refresh";
+/// A second key with `refresh`, allowed to send tokens to [`OTHER_CALLBACK`].
+pub const OTHER_KEY_WITH_REFRESH: &str = "other-test-key-with-refresh";
+/// A key without `refresh`, allowed to send tokens to [`APP_CALLBACK`].
+pub const KEY_WITHOUT_REFRESH: &str = "test-key-without-refresh";
+/// A key that lists `*`: any http(s) destination.
+pub const KEY_FOR_ANYWHERE: &str = "test-key-for-anywhere";
+pub const APP_CALLBACK: &str = "https://app.test/cb";
+pub const OTHER_CALLBACK: &str = "https://other.test/cb";
+pub const USER_UID: &str = "86a02c65-696d-4c16-a9b1-9e3bc8e6303c";
+pub const USER_NICK: &str = "stiksels";
+pub const USER_EMAIL: &str = "stiksels@example.com";
+pub const USER_PASSWORD: &str = "stiksels-secret";
+pub const NO_EMAIL_UID: &str = "5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22";
+pub const MISSING_DESTINATION: &str =
+    "Request does not contain a destination parameter to redirect to after login.";
+
+/// What a test server is configured with; every field maps to one TOML setting.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub headless_user: Option<String>,
+    pub refresh_ttl: String,
+    pub access_ttl: Option<String>,
+    /// `None`: no `signing.private_key_file`, so the server generates and stores a key.
+    pub key_file: Option<PathBuf>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            headless_user: None,
+            refresh_ttl: "none".into(),
+            access_ttl: None,
+            key_file: Some(shared_key_file().to_owned()),
+        }
+    }
+}
+
+impl Setup {
+    pub fn headless(user: &str) -> Self {
+        Self {
+            headless_user: Some(user.into()),
+            ..Self::default()
+        }
+    }
+
+    pub fn generated_key() -> Self {
+        Self {
+            key_file: None,
+            ..Self::default()
+        }
+    }
+
+    /// The configuration file's text for a server on `listen` with its database in `dir`.
+    pub fn toml(&self, listen: &str, dir: &Path) -> String {
+        let mode = if self.headless_user.is_some() {
+            "headless"
+        } else {
+            "form"
+        };
+        let key_file = self.key_file.as_deref().map(Path::display);
+        let access_ttl = self
+            .access_ttl
+            .as_deref()
+            .map(|t| format!("access_ttl = {t:?}"));
+        format!(
+            r#"
+[server]
+listen = "{listen}"
+[database]
+url = "sqlite://{db}"
+[token]
+refresh_ttl = "{refresh_ttl}"
+{access_ttl}
+[signing]
+private_key_file = "{key_file}"
+[login]
+mode = "{mode}"
+headless_user = "{headless}"
+
+[[api_keys]]
+key = "{KEY_WITH_REFRESH}"
+name = "App with refresh"
+permissions = ["refresh", "entry_api"]
+destinations = ["{APP_CALLBACK}"]
+[[api_keys]]
+key = "{OTHER_KEY_WITH_REFRESH}"
+name = "Other app with refresh"
+permissions = ["refresh"]
+destinations = ["{OTHER_CALLBACK}"]
+[[api_keys]]
+key = "{KEY_WITHOUT_REFRESH}"
+name = "App without refresh"
+permissions = ["entry_api"]
+destinations = ["{APP_CALLBACK}"]
+[[api_keys]]
+key = "{KEY_FOR_ANYWHERE}"
+name = "App for anywhere"
+permissions = ["refresh"]
+destinations = ["*"]
+
+[[users]]
+uid = "{USER_UID}"
+nick = "{USER_NICK}"
+email = "{USER_EMAIL}"
+password = "{USER_PASSWORD}"
+[[users]]
+uid = "{NO_EMAIL_UID}"
+nick = "noemail"
+email = ""
+password = "noemail-secret"
+"#,
+            db = dir.join("db.sqlite").display(),
+            refresh_ttl = self.refresh_ttl,
+            access_ttl = access_ttl.unwrap_or_default(),
+            key_file = key_file.map(|p| p.to_string()).unwrap_or_default(),
+            headless = self.headless_user.as_deref().unwrap_or(""),
+        )
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        TestApp::start(self, dir).await
+    }
+}
+
+/// One RSA key per test process, so most servers skip the slow key generation.
+pub fn shared_key_file() -> &'static Path {
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let key = uitid_emulator::token::SigningKey::generate().expect("an RSA key");
+        let dir = tempfile::tempdir().expect("a temporary directory").keep();
+        let path = dir.join("signing-key.pem");
+        std::fs::write(&path, &key.private_pem).expect("the key file is written");
+        path
+    })
+}
