@@ -1,4 +1,4 @@
-//! Thin entry point: parse the command line, set up logging, run.
+//! Thin entry point: parse the command line and run it.
 
 use std::process::ExitCode;
 
@@ -7,9 +7,7 @@ use uitid_emulator::cli::{Cli, run};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    uitid_emulator::telemetry::init();
-    match run(cli).await {
+    match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("uitid-emulator: {error:#}");

@@ -76,7 +76,8 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `signal` completes, then lets in-flight requests finish.
+    /// Serves until `signal` completes, then lets in-flight requests finish (at most
+    /// `server.drain_timeout`).
     pub async fn run_until(
         self,
         signal: impl Future<Output = ()> + Send + 'static,

@@ -8,16 +8,39 @@ use axum::http::Response;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
+
+use crate::config::LogFormat;
+
+/// Where log lines go: the server logs to stdout; one-shot commands keep stdout for output.
+#[derive(Debug, Clone, Copy)]
+pub enum LogTarget {
+    Stdout,
+    Stderr,
+}
 
 /// Installs the global subscriber (`RUST_LOG` wins; default `info`). Safe to call twice.
-pub fn init() {
+pub fn init(format: LogFormat, target: LogTarget) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let _ = tracing_subscriber::fmt()
+    let writer = match target {
+        LogTarget::Stdout => BoxMakeWriter::new(std::io::stdout),
+        LogTarget::Stderr => BoxMakeWriter::new(std::io::stderr),
+    };
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(ansi)
-        .try_init();
+        .with_writer(writer);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+        LogFormat::Pretty => {
+            let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            builder.with_ansi(ansi).try_init()
+        }
+    };
 }
 
 /// One span per request named by its route template, and one line when it is answered.
@@ -36,7 +59,8 @@ pub fn trace_layer() -> TraceLayer<
                 .extensions()
                 .get::<MatchedPath>()
                 .map_or("<unmatched>", |p| p.as_str());
-            tracing::info_span!("request", method = %request.method(), route = %route)
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %request.method(), route = %route, request_id = %id)
         })
         .on_request(())
         .on_response(

@@ -8,13 +8,13 @@ mod validate;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
 pub use secret::Secret;
 
 /// Everything the emulator is configured with.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(default)]
@@ -29,6 +29,8 @@ pub struct Settings {
     pub login: LoginSettings,
     #[serde(default)]
     pub admin: AdminSettings,
+    #[serde(default)]
+    pub log: LogSettings,
     /// The API keys clients present as `apiKey` / `X-Api-Key`.
     #[serde(default)]
     pub api_keys: Vec<ApiKeySettings>,
@@ -37,13 +39,24 @@ pub struct Settings {
     pub users: Vec<UserSettings>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerSettings {
     /// Address to bind; port 0 picks a free port.
     pub listen: SocketAddr,
     /// The URL clients reach this server at; resolves `oob` and is the keycloak issuer's base.
     pub public_url: String,
+    /// A client must send a request's headers within this time, or the connection is closed.
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    /// A request taking longer is answered 503.
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// Requests served at once; beyond it, a fast 503 with `Retry-After` (load shedding).
+    pub max_concurrent_requests: usize,
+    /// On SIGTERM, how long in-flight requests may take to finish.
+    #[serde(with = "humantime_serde")]
+    pub drain_timeout: Duration,
 }
 
 impl Default for ServerSettings {
@@ -51,11 +64,15 @@ impl Default for ServerSettings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: "http://localhost:8080".into(),
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 512,
+            drain_timeout: Duration::from_secs(10),
         }
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://path/to/file.db` (created when missing).
@@ -71,7 +88,7 @@ impl Default for DatabaseSettings {
 }
 
 /// Which token shape the provider hands out (PROTOCOL.md 5.1 and 5.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenProfile {
     #[default]
@@ -79,7 +96,7 @@ pub enum TokenProfile {
     Keycloak,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TokenSettings {
     pub profile: TokenProfile,
@@ -89,7 +106,10 @@ pub struct TokenSettings {
     #[serde(with = "humantime_serde")]
     pub access_ttl: Option<Duration>,
     /// Refresh-token lifetime; `"none"` (the default, like upstream) means they never expire.
-    #[serde(deserialize_with = "validate::optional_duration")]
+    #[serde(
+        deserialize_with = "validate::optional_duration",
+        serialize_with = "validate::write_optional_duration"
+    )]
     pub refresh_ttl: Option<Duration>,
     /// `aud`/`azp` of the keycloak profile.
     pub client_id: String,
@@ -107,14 +127,14 @@ impl Default for TokenSettings {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SigningSettings {
     /// PEM private key (PKCS#1 or PKCS#8); empty: generate once and keep it in the database.
     pub private_key_file: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LoginMode {
     #[default]
@@ -122,7 +142,7 @@ pub enum LoginMode {
     Headless,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoginSettings {
     pub mode: LoginMode,
@@ -130,15 +150,32 @@ pub struct LoginSettings {
     pub headless_user: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AdminSettings {
     /// Bearer token for `/_emulator/*`; empty: loopback clients only.
     pub token: Secret,
 }
 
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Pretty,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+}
+
 /// What an API key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// May receive and use refresh tokens.
@@ -147,7 +184,7 @@ pub enum Permission {
     EntryApi,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeySettings {
     pub key: Secret,
@@ -159,7 +196,7 @@ pub struct ApiKeySettings {
     pub destinations: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserSettings {
     pub uid: String,
@@ -168,6 +205,6 @@ pub struct UserSettings {
     pub email: String,
     pub password: Secret,
     /// Extra claims added to this user's tokens.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub claims: serde_json::Map<String, serde_json::Value>,
 }

@@ -1,6 +1,6 @@
 //! A string that never shows up in `Debug` output or logs.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -27,5 +27,12 @@ impl std::fmt::Debug for Secret {
         } else {
             "\"[redacted]\""
         })
+    }
+}
+
+/// Serialized (e.g. by `config check`) as `[redacted]`, never in clear.
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.0.is_empty() { "" } else { "[redacted]" })
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serializer};
 
 use super::{LoginMode, Settings, TokenProfile};
 
@@ -17,6 +17,18 @@ pub(super) fn optional_duration<'de, D: Deserializer<'de>>(
         value => humantime::parse_duration(value)
             .map(Some)
             .map_err(|e| serde::de::Error::custom(format!("{value:?} is not a duration ({e})"))),
+    }
+}
+
+pub(super) fn write_optional_duration<S: Serializer>(
+    value: &Option<Duration>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(duration) => {
+            serializer.serialize_str(&humantime::format_duration(*duration).to_string())
+        }
+        None => serializer.serialize_str("none"),
     }
 }
 
@@ -66,6 +78,9 @@ impl Settings {
                 "key `database.url`: {:?} is not supported; use sqlite://path/to/file.db",
                 self.database.url
             ));
+        }
+        if self.server.max_concurrent_requests == 0 {
+            return Err("key `server.max_concurrent_requests`: must be at least 1".into());
         }
         if self.access_ttl().is_zero() {
             return Err("key `token.access_ttl`: must be longer than 0s".into());

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 
 pub use flows::{FlowKind, FlowRecord};
 pub use keys::StoredKey;
@@ -24,6 +24,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    options: SqliteConnectOptions,
 }
 
 impl Store {
@@ -48,14 +49,14 @@ impl Store {
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database {url}"))?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
             .context("cannot apply the database migrations")?;
-        Ok(Self { pool })
+        Ok(Self { pool, options })
     }
 
     /// A write transaction that takes SQLite's write lock up front: a deferred transaction
@@ -64,13 +65,20 @@ impl Store {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
-    /// Whether the database answers and accepts a write (readiness).
-    pub async fn ping_writable(&self) -> anyhow::Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE signing_keys SET kid = kid WHERE 0")
-            .execute(&mut *tx)
-            .await?;
+    /// Whether the database accepts a write (readiness). Uses a fresh connection: pooled ones
+    /// keep the write access they were opened with even after the file is made read-only.
+    pub async fn probe_writable(&self) -> anyhow::Result<()> {
+        let options = self.options.clone().create_if_missing(false);
+        let mut conn = tokio::time::timeout(BUSY_TIMEOUT, options.connect()).await??;
+        let mut tx = sqlx::Connection::begin_with(&mut conn, "BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT INTO health_probe (id, checked_at) VALUES (1, unixepoch())
+             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.rollback().await?;
+        sqlx::Connection::close(conn).await?;
         Ok(())
     }
 

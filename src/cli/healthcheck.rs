@@ -1,0 +1,59 @@
+//! `uitid-emulator healthcheck [--url URL]`: a dependency-free readiness probe for Docker's
+//! HEALTHCHECK (the runtime image has no curl).
+
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::config::load_settings;
+
+const TIMEOUT: Duration = Duration::from_secs(3);
+
+pub fn run(url: Option<String>, config: Option<&Path>) -> anyhow::Result<()> {
+    let url = match url {
+        Some(url) => url,
+        None => default_url(config)?,
+    };
+    let parsed = url::Url::parse(&url).with_context(|| format!("{url:?} is not a URL"))?;
+    if parsed.scheme() != "http" {
+        bail!("only http:// URLs can be probed");
+    }
+    let host = parsed.host_str().context("the URL has no host")?;
+    let port = parsed.port_or_known_default().unwrap_or(80);
+    let address = (host, port)
+        .to_socket_addrs()?
+        .next()
+        .context("the host does not resolve")?;
+    let mut stream = TcpStream::connect_timeout(&address, TIMEOUT)
+        .with_context(|| format!("cannot connect to {url}"))?;
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    let path = &parsed[url::Position::BeforePath..];
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut head = [0u8; 32];
+    let read = stream.read(&mut head)?;
+    let status_line = String::from_utf8_lossy(&head[..read]);
+    match status_line.split(' ').nth(1) {
+        Some("200") => Ok(()),
+        Some(status) => bail!("{url} answered {status}"),
+        None => bail!("{url} did not answer HTTP"),
+    }
+}
+
+/// The readiness URL of the server `server.listen` describes (a wildcard address is probed on
+/// loopback).
+fn default_url(config: Option<&Path>) -> anyhow::Result<String> {
+    let listen = load_settings(config)?.server.listen;
+    let host = match listen.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv6() => "[::1]".to_owned(),
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    Ok(format!("http://{host}:{}/health/ready", listen.port()))
+}

@@ -1,0 +1,58 @@
+//! `uitid-emulator mint --user U --api-key K`: tokens issued into the configured database, so a
+//! running server on that database honours the refresh token.
+
+use clap::Args;
+
+use crate::config::Settings;
+use crate::emulator::Emulator;
+use crate::service::MintRequest;
+
+#[derive(Debug, Args)]
+pub struct MintArgs {
+    /// uid or nick of a configured user.
+    #[arg(long)]
+    user: String,
+    /// A configured API key (a refresh token is minted when it has the refresh permission).
+    #[arg(long = "api-key")]
+    api_key: Option<String>,
+    /// Lifetime instead of `token.access_ttl`, e.g. 5m.
+    #[arg(long)]
+    ttl: Option<String>,
+    /// Issue an already expired token.
+    #[arg(long)]
+    expired: bool,
+    /// Print `{"jwt": ..., "refresh": ...}` instead of `jwt=` and `refresh=` lines.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(settings: Settings, args: MintArgs) -> anyhow::Result<()> {
+    let emulator = Emulator::start(settings).await?;
+    let request = MintRequest {
+        user: args.user,
+        api_key: args.api_key,
+        ttl: args.ttl,
+        expired: args.expired,
+        ..Default::default()
+    };
+    let minted = emulator.mint(&request).await.map_err(|e| match e {
+        crate::error::Error::Control { message, field, .. } => {
+            anyhow::anyhow!(
+                "{}: {message}",
+                field.map(|f| f.replace('_', "-")).unwrap_or_default()
+            )
+        }
+        other => anyhow::Error::from(other),
+    });
+    emulator.store.close().await;
+    let minted = minted?;
+    if args.json {
+        println!("{}", serde_json::to_string(&minted)?);
+    } else {
+        println!("jwt={}", minted.jwt);
+        if let Some(refresh) = minted.refresh {
+            println!("refresh={refresh}");
+        }
+    }
+    Ok(())
+}
