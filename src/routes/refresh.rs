@@ -14,10 +14,11 @@ use crate::http::params::Params;
 use crate::service::MISSING_REFRESH;
 
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/refresh", get(refresh))
+    // Layered on the GET handler itself, not the route, so a wrong method is still a 405.
+    let refresh = get(refresh)
         .route_layer(axum::middleware::from_fn(require_refresh))
-        .route_layer(axum::middleware::from_fn_with_state(state, resolve_api_key))
+        .route_layer(axum::middleware::from_fn_with_state(state, resolve_api_key));
+    Router::new().route("/refresh", refresh)
 }
 
 /// 200 with the bare JWT as `text/plain`: no JSON, no quotes, no newline.

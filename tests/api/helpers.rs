@@ -74,6 +74,14 @@ impl TestApp {
         Browser::new(&self.address)
     }
 
+    /// Logs the default user in through the form for `key`, in a fresh browser.
+    pub async fn log_in(&self, key: &str, destination: &str) -> Tokens {
+        let query = form_query(&[("apiKey", key), ("destination", destination)]);
+        let response = self.browser().log_in(&query).await;
+        assert_eq!(response.status(), 303, "the login succeeds");
+        Tokens::from_redirect(&response)
+    }
+
     pub async fn get(&self, path_and_query: &str) -> Response {
         send(self.api.get(format!("{}{path_and_query}", self.address))).await
     }

@@ -6,6 +6,15 @@ mod helpers;
 mod setup;
 mod verify;
 
+mod bad_input;
 mod connect;
+mod destinations;
+mod headless;
+mod keys_and_tokens;
 mod login;
+mod logout;
+mod oob;
+mod refresh;
+mod routing;
 mod sessions;
+
