@@ -18,8 +18,8 @@ use tower::ServiceExt;
 use crate::config::ServerSettings;
 
 /// Request line plus headers may take this much; a keycloak-profile JWT in a URL (~16 KiB)
-/// fits easily, a megabyte query string does not.
-const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// fits, a 64 KiB header or a megabyte query string gets 431.
+const MAX_HEAD_BYTES: usize = 32 * 1024;
 
 pub async fn serve(
     listener: TcpListener,

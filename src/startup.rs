@@ -43,6 +43,7 @@ impl Application {
             };
             settings.server.public_url = format!("http://{host}:{}", addr.port());
         }
+        crate::metrics::handle(); // install the recorder before the first request is counted
         let emulator = Emulator::start(settings).await?;
         let router = routes::router(emulator.clone());
         Ok(Self {
@@ -82,13 +83,9 @@ impl Application {
         self,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
         tracing::info!(address = %self.listener.local_addr()?, "uitid-emulator listening");
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(signal)
-            .await?;
+        let settings = &self.emulator.settings.server;
+        crate::server::serve(self.listener, self.router, settings, signal).await?;
         self.emulator.store.close().await;
         tracing::info!("uitid-emulator stopped");
         Ok(())

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -19,10 +20,14 @@ pub async fn control_plane_access(
 ) -> Response {
     let expected = state.settings.admin.token.expose();
     let allowed = if expected.is_empty() {
-        let peer = request
-            .extensions()
+        // What the server sets, else what `MockConnectInfo` sets in tests: the same fallback
+        // axum's `ConnectInfo` extractor makes.
+        let extensions = request.extensions();
+        let peer = extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+            .map(|c| c.0)
+            .or_else(|| extensions.get::<MockConnectInfo<SocketAddr>>().map(|m| m.0))
+            .map(|addr| addr.ip());
         if !peer.is_some_and(|ip| ip.is_loopback() || ip.to_canonical().is_loopback()) {
             tracing::warn!(
                 "control plane refused: peer is not loopback and no admin token is configured"
