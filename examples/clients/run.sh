@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Runs the example clients (PHP, Python) against a freshly started uitid-emulator.
+#
+# Usage: examples/clients/run.sh [EMULATOR_BINARY]
+#   EMULATOR_BINARY defaults to target/debug/uitid-emulator in the repository root.
+#
+# The emulator runs headless (user `stiksels`) on a free loopback port with its own throwaway
+# SQLite database and the embedded sample config. Missing tools are installed only when run as
+# root with CI=true (apt-get: php-cli php-curl, python3-venv); the Python venv lives in
+# ${UITID_CLIENTS_VENV:-${XDG_CACHE_HOME:-~/.cache}/uitid-emulator/clients-venv} and is reused
+# while requirements.txt and the Python version are unchanged, so repeated runs are fast.
+#
+# Ends with one line "N passed, M failed"; exits 1 if anything failed.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+binary=${1:-$repo/target/debug/uitid-emulator}
+[[ $binary == /* ]] || binary="$PWD/$binary"
+api_key=sample-key-with-refresh
+php=${PHP:-php}
+python=${PYTHON:-python3}
+cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/uitid-emulator
+venv=${UITID_CLIENTS_VENV:-$cache/clients-venv}
+
+passed=0
+failed=0
+problem="" # why the current step cannot go on; empty when it can
+emulator_pid=""
+base_url=""
+work=$(mktemp -d "${TMPDIR:-/tmp}/uitid-clients.XXXXXX")
+
+log() { printf '==> %s\n' "$*"; }
+pass() { printf 'PASS %s\n' "$1"; passed=$((passed + 1)); }
+fail() { printf 'FAIL %s\n' "$*"; failed=$((failed + 1)); }
+
+# True while the process runs (an exited child that is not reaped yet does not count).
+alive() {
+    local stat
+    [[ -d /proc/$$ ]] || { kill -0 "$1" 2>/dev/null; return; }
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat:0:1} != Z ]]
+}
+
+cleanup() {
+    if [[ -n $emulator_pid ]] && alive "$emulator_pid"; then
+        kill -KILL "$emulator_pid" 2>/dev/null || true
+        wait "$emulator_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools -------------------------------------------------------------------------------------
+
+may_install() { [[ $(id -u) -eq 0 && ${CI:-} == true ]]; }
+
+apt_updated=false
+apt_install() {
+    if ! $apt_updated; then
+        log "apt-get update"
+        apt-get update -qq
+        apt_updated=true
+    fi
+    log "apt-get install -y $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+php_ready() { "$php" -r 'exit(extension_loaded("curl") ? 0 : 1);' >/dev/null 2>&1; }
+python_venv_ready() { "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; }
+
+setup_php() {
+    problem=""
+    if ! php_ready && may_install; then
+        apt_install php-cli php-curl || true
+    fi
+    php_ready || problem="PHP with ext-curl not found (apt-get install php-cli php-curl)"
+}
+
+# A venv with requirements.txt installed, reused while its stamp (Python version and the hash of
+# requirements.txt) matches.
+setup_python() {
+    problem=""
+    if ! python_venv_ready && may_install; then
+        apt_install python3 python3-venv || true
+    fi
+    if ! python_venv_ready; then
+        problem="$python with the venv module not found (apt-get install python3 python3-venv)"
+        return
+    fi
+    mkdir -p "$(dirname "$venv")" 2>/dev/null || venv=$work/venv
+    local requirements=$here/python/requirements.txt want
+    want="$("$python" -c 'import sys; print(sys.version.split()[0])') $(sha256sum <"$requirements")"
+    if ! (
+        if command -v flock >/dev/null; then # one setup at a time when runs share the cache
+            exec 9>"$venv.lock"
+            flock 9
+        fi
+        if [[ -x $venv/bin/python && $(cat "$venv/.uitid-stamp" 2>/dev/null) == "$want" ]]; then
+            exit 0
+        fi
+        # (set -e does not apply inside an `if` condition: each step checks itself.)
+        log "creating the Python venv $venv"
+        rm -rf "$venv" || exit 1
+        "$python" -m venv "$venv" || exit 1
+        "$venv/bin/python" -m pip install -q -r "$requirements" || exit 1
+        printf '%s' "$want" >"$venv/.uitid-stamp"
+    ); then
+        problem="could not set up the Python venv $venv"
+    fi
+}
+
+# --- emulator ----------------------------------------------------------------------------------
+
+start_emulator() {
+    problem=""
+    if [[ ! -x $binary ]]; then
+        problem="no emulator binary at $binary (cargo build first, or pass its path)"
+        return
+    fi
+    log "starting $binary"
+    (
+        # The embedded sample config plus these overrides only: drop inherited settings.
+        while IFS= read -r name; do
+            unset "$name"
+        done < <(compgen -e | grep '^UITID_EMULATOR__' || true)
+        export RUST_LOG=info,sqlx=warn
+        export UITID_EMULATOR__SERVER__LISTEN=127.0.0.1:0
+        export UITID_EMULATOR__DATABASE__URL="sqlite://$work/uitid-emulator.db"
+        export UITID_EMULATOR__LOGIN__MODE=headless
+        export UITID_EMULATOR__LOGIN__HEADLESS_USER=stiksels
+        exec "$binary"
+    ) >"$work/emulator.log" 2>&1 &
+    emulator_pid=$!
+}
+
+answers() {
+    if command -v curl >/dev/null; then
+        curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null
+    else
+        "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+            "$1" >/dev/null 2>&1
+    fi
+}
+
+# Port 0 makes the emulator pick a free port; it logs "listening address=HOST:PORT". Then wait
+# until the control plane answers.
+wait_for_emulator() {
+    problem=""
+    local address="" i
+    for ((i = 0; i < 300; i++)); do
+        alive "$emulator_pid" || break
+        address=$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$work/emulator.log")
+        [[ -n $address ]] && break
+        sleep 0.1
+    done
+    if [[ -z $address ]]; then
+        problem="the emulator did not start (no 'listening address=' in its log)"
+        return
+    fi
+    base_url=http://${address%%$'\n'*}
+    for ((i = 0; i < 100; i++)); do
+        answers "$base_url/_emulator/clock" && return
+        alive "$emulator_pid" || break
+        sleep 0.1
+    done
+    problem="the emulator does not answer at $base_url"
+}
+
+# SIGTERM, then up to 10 s for a clean exit (SIGKILL after that). Sets $emulator_status.
+stop_emulator() {
+    local i
+    emulator_status=0
+    kill -TERM "$emulator_pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+        alive "$emulator_pid" || break
+        sleep 0.1
+    done
+    if alive "$emulator_pid"; then
+        echo "the emulator ignored SIGTERM for 10 s; killing it"
+        kill -KILL "$emulator_pid" 2>/dev/null || true
+    fi
+    wait "$emulator_pid" 2>/dev/null || emulator_status=$?
+    emulator_pid=""
+}
+
+show_emulator_log() {
+    echo "--- emulator log (last 30 lines) ---"
+    tail -n 30 "$work/emulator.log" 2>/dev/null || true
+    echo "---"
+}
+
+# Runs one client (name, command...) unless $problem says it cannot run.
+run_client() {
+    local name=$1 status=0
+    shift
+    if [[ -n $problem ]]; then
+        fail "$name: $problem"
+        return
+    fi
+    log "$name client"
+    timeout 60 "$@" "$base_url" "$api_key" || status=$?
+    if [[ $status -eq 0 ]]; then
+        pass "$name"
+    else
+        fail "$name (exit $status)"
+        show_emulator_log
+    fi
+}
+
+# --- run ---------------------------------------------------------------------------------------
+
+setup_php
+php_problem=$problem
+setup_python
+python_problem=$problem
+
+start_emulator
+[[ -n $problem ]] || wait_for_emulator
+emulator_problem=$problem
+if [[ -n $emulator_problem ]]; then
+    show_emulator_log
+else
+    log "emulator at $base_url (pid $emulator_pid)"
+fi
+
+problem=${emulator_problem:-$php_problem}
+run_client php "$php" "$here/php/refresh_loop.php"
+problem=${emulator_problem:-$python_problem}
+run_client python "$venv/bin/python" "$here/python/refresh_loop.py"
+
+if [[ -n $emulator_pid ]]; then
+    stop_emulator
+    if [[ $emulator_status -eq 0 ]]; then
+        log "emulator stopped by SIGTERM, exit 0"
+    else
+        fail "emulator shutdown: exit $emulator_status after SIGTERM (expected 0)"
+        show_emulator_log
+    fi
+fi
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[[ $failed -eq 0 ]]
