@@ -70,6 +70,7 @@ pub async fn require_refresh(request: Request, next: Next) -> Response {
 
 fn refuse(reason: &str) -> Response {
     tracing::info!(reason, "refresh refused");
+    crate::metrics::refused("refresh_api_key");
     Error::Rejected.into_response()
 }
 

@@ -37,6 +37,7 @@ impl Emulator {
         })?;
         let claims = self.tokens.check(token, self.clock.now()).map_err(|refusal| {
             tracing::info!(?refusal, "entry api token refused");
+            crate::metrics::refused(refusal.as_reason());
             Error::Unauthorized(match refusal {
                 Refusal::NotAJwt => format!("Token \"{token}\" is not a valid JWT."),
                 Refusal::BadSignature => {

@@ -24,6 +24,7 @@ impl Emulator {
     ) -> Option<(OpaqueToken, NewRefreshToken)> {
         let key = key.filter(|k| k.may(Permission::Refresh))?;
         let token = OpaqueToken::generate();
+        crate::metrics::token_issued("refresh");
         let record = NewRefreshToken {
             token_hash: token.hash().0,
             user_uid: user.uid.clone(),

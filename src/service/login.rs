@@ -116,6 +116,7 @@ impl Emulator {
             .ok_or_else(|| Error::BadRequest(MISSING_DESTINATION.into()))?;
         Destination::check(raw, allowed).map_err(|why| {
             tracing::info!(why, "destination refused");
+            crate::metrics::refused("destination");
             Error::BadRequest(format!("The destination is not allowed: {why}."))
         })
     }
@@ -147,6 +148,7 @@ impl Emulator {
         let browser = form.browser.unwrap_or("");
         let bound = TokenHash::of(browser.as_bytes()).0.as_slice() == flow.browser_hash.as_slice();
         if !bound || form.csrf != csrf_token(browser, &flow.id) {
+            crate::metrics::refused("csrf");
             tracing::warn!("login form refused: CSRF token or browser binding does not match");
             return Err(Error::Forbidden(
                 "The login form could not be verified (CSRF). Start again.".into(),
@@ -162,6 +164,7 @@ impl Emulator {
             .filter(|u| u.password.expose() == form.password);
         let Some(user) = user else {
             tracing::info!("login refused: wrong username or password");
+            crate::metrics::refused("wrong_credentials");
             return Ok(SubmitOutcome::WrongCredentials(self.page_for(
                 &flow,
                 browser,

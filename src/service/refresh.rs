@@ -17,24 +17,25 @@ impl Emulator {
     pub async fn refresh(&self, key: &ApiKey, presented: &str) -> Result<String> {
         let now = self.clock.now();
         let hash = OpaqueToken::presented(presented).hash();
-        let refuse = |reason: &str| {
+        let refuse = |reason: &'static str| {
             tracing::info!(reason, key = %key.name, "refresh refused");
+            crate::metrics::refused(reason);
             Error::BadRequest(INVALID_GRANT.into())
         };
         let Some(record) = self.store.find_refresh_token(hash.as_bytes()).await? else {
-            return Err(refuse("unknown refresh token"));
+            return Err(refuse("unknown_refresh_token"));
         };
         if record.revoked_at.is_some() {
-            return Err(refuse("revoked refresh token"));
+            return Err(refuse("revoked_refresh_token"));
         }
         if record.expires_at.is_some_and(|exp| exp <= now) {
-            return Err(refuse("expired refresh token"));
+            return Err(refuse("expired_refresh_token"));
         }
         if record.api_key_hash != key.hash.as_bytes() {
-            return Err(refuse("refresh token issued to another API key"));
+            return Err(refuse("refresh_token_of_another_key"));
         }
         let Some(user) = self.directory.user(&record.user_uid) else {
-            return Err(refuse("the token's user no longer exists"));
+            return Err(refuse("refresh_token_user_gone"));
         };
         if record
             .last_used_at
@@ -42,6 +43,8 @@ impl Emulator {
         {
             self.store.touch_refresh_token(record.id, now).await?;
         }
-        Ok(self.tokens.access_token(&user, now)?)
+        let jwt = self.tokens.access_token(&user, now)?;
+        crate::metrics::refreshed();
+        Ok(jwt)
     }
 }

@@ -117,6 +117,7 @@ impl TokenService {
         for (name, value) in user.claims.iter().chain(&options.claims) {
             claims.set(name, value.clone());
         }
+        crate::metrics::token_issued("access");
         match self.profile {
             TokenProfile::V1 => self.sign(V1_HEADER, &claims.to_json(true)),
             TokenProfile::Keycloak => {

@@ -21,6 +21,19 @@ pub enum Refusal {
     MissingClaims,
 }
 
+impl Refusal {
+    /// A fixed word for metrics labels.
+    pub fn as_reason(self) -> &'static str {
+        match self {
+            Self::NotAJwt => "entry_api_not_a_jwt",
+            Self::BadSignature => "entry_api_bad_signature",
+            Self::Expired => "entry_api_expired",
+            Self::BadIssuer => "entry_api_bad_issuer",
+            Self::MissingClaims => "entry_api_missing_claims",
+        }
+    }
+}
+
 /// A public key tokens may be signed with.
 pub struct VerifyingKey {
     pub kid: String,
