@@ -23,7 +23,7 @@ async fn a_parameter_given_twice_is_a_400_that_never_redirects_or_refreshes() {
         format!("/refresh?{key}&{key}&{token}"),
         format!("/refresh?{key}&{token}&refresh="),
         format!("/logout?{dest}&{dest}"),
-        format!("/login?flow=a&flow=a"),
+        "/login?flow=a&flow=a".to_owned(),
     ];
     for path in cases {
         let response = app.browser().get(&path).await;
@@ -49,7 +49,10 @@ async fn invalid_percent_encoding_is_a_4xx_and_never_a_500() {
     let templates = [
         ("/refresh?apiKey=test-key-with-refresh&refresh={}", true),
         ("/refresh?apiKey={}&refresh=abc", true),
-        ("/connect?apiKey=test-key-with-refresh&destination=https://app.test/cb{}", true),
+        (
+            "/connect?apiKey=test-key-with-refresh&destination=https://app.test/cb{}",
+            true,
+        ),
         ("/login?flow={}", true),
         ("/connect?apiKey={}&destination=oob", false),
         ("/connect?destination=oob&lang={}", false),
@@ -66,7 +69,10 @@ async fn invalid_percent_encoding_is_a_4xx_and_never_a_500() {
             assert!(status.as_u16() < 500, "{path}: never a 5xx, got {status}");
             if refused {
                 assert!(status.is_client_error(), "{path}: a 4xx, got {status}");
-                assert!(header(&response, "location").is_none(), "{path}: no redirect");
+                assert!(
+                    header(&response, "location").is_none(),
+                    "{path}: no redirect"
+                );
             }
         }
     }

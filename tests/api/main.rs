@@ -1,20 +1,26 @@
 //! Integration tests: each starts the real server on a random port with its own SQLite file
 //! and talks to it over HTTP, as a client of the real provider would (PROTOCOL.md 4, 5).
 
+mod binary;
 mod browser;
 mod helpers;
 mod setup;
 mod verify;
 
 mod bad_input;
+mod concurrency;
 mod connect;
 mod destinations;
 mod headless;
 mod keys_and_tokens;
 mod login;
+mod login_page;
 mod logout;
+mod logs;
 mod oob;
+mod process;
 mod refresh;
+mod restart;
 mod routing;
+mod secrets;
 mod sessions;
-

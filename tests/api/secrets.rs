@@ -1,0 +1,108 @@
+//! PROTOCOL.md 5.4, RELIABILITY.md C: the database files (with the WAL) never hold a token,
+//! a session id or an API key in clear.
+
+use std::path::Path;
+
+use crate::helpers::*;
+
+const SESSION_COOKIE: &str = "uitid_emulator_session";
+
+/// Everything secret the flows below handed out, with a name for the failure message.
+#[derive(Default)]
+struct Secrets(Vec<(String, String)>);
+
+impl Secrets {
+    fn add(&mut self, name: &str, value: &str) {
+        self.0.push((name.to_owned(), value.to_owned()));
+    }
+
+    fn add_jwt(&mut self, name: &str, jwt: &str) {
+        self.add(name, jwt);
+        let signature = jwt.rsplit('.').next().expect("a signature part");
+        self.add(&format!("{name} signature"), signature);
+    }
+}
+
+/// Bytes of `db.sqlite`, `-wal` and `-shm`, whichever exist, by file name.
+fn database_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    ["db.sqlite", "db.sqlite-wal", "db.sqlite-shm"]
+        .into_iter()
+        .filter_map(|name| Some((name.to_owned(), std::fs::read(dir.join(name)).ok()?)))
+        .collect()
+}
+
+fn contains(files: &[(String, Vec<u8>)], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    files
+        .iter()
+        .any(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
+}
+
+fn assert_no_secret_in(files: &[(String, Vec<u8>)], secrets: &Secrets, when: &str) {
+    for (file, bytes) in files {
+        for (name, secret) in &secrets.0 {
+            let file = [(file.clone(), bytes.clone())];
+            assert!(
+                !contains(&file, secret),
+                "{when}: {name} is in {} in clear",
+                file[0].0
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_database_files_never_hold_a_token_session_id_or_api_key_in_clear() {
+    let app = TestApp::spawn().await;
+    let mut secrets = Secrets::default();
+    for key in [
+        KEY_WITH_REFRESH,
+        KEY_WITHOUT_REFRESH,
+        OTHER_KEY_WITH_REFRESH,
+        KEY_FOR_ANYWHERE,
+    ] {
+        secrets.add("an API key", key);
+    }
+    secrets.add("a password", USER_PASSWORD);
+    let browser = app.browser();
+    let query = form_query(&[("apiKey", KEY_WITH_REFRESH), ("destination", APP_CALLBACK)]);
+    let login = Tokens::from_redirect(&browser.log_in(&query).await);
+    let sso = Tokens::from_redirect(&browser.connect(&query).await);
+    for (name, tokens) in [("login", &login), ("SSO", &sso)] {
+        secrets.add(&format!("the {name} refresh token"), tokens.refresh());
+        secrets.add_jwt(&format!("the {name} jwt"), &tokens.jwt);
+        let refreshed = text(app.refresh_with(KEY_WITH_REFRESH, tokens.refresh()).await).await;
+        secrets.add_jwt(
+            &format!("a jwt refreshed from the {name} token"),
+            &refreshed,
+        );
+    }
+    secrets.add(
+        "the session id",
+        &browser.cookie(SESSION_COOKIE).expect("a session"),
+    );
+    let dir = app.database_dir().to_owned();
+
+    let while_running = database_files(&dir);
+    let _stopped = app.stop().await;
+    let after_stop = database_files(&dir);
+
+    let names: Vec<&str> = while_running
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(
+        names.contains(&"db.sqlite") && names.contains(&"db.sqlite-wal"),
+        "{names:?}"
+    );
+    assert!(
+        contains(&while_running, USER_UID),
+        "the scan sees what is stored in clear"
+    );
+    assert!(
+        contains(&after_stop, USER_UID),
+        "the scan sees what is stored in clear"
+    );
+    assert_no_secret_in(&while_running, &secrets, "while running");
+    assert_no_secret_in(&after_stop, &secrets, "after a graceful stop");
+}
