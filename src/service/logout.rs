@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::FLOW_TTL_SECONDS;
-use crate::destination::Destination;
+use crate::destination::{AllowedDestination, Destination};
 use crate::directory::ApiKey;
 use crate::emulator::Emulator;
 use crate::error::{Error, Result};
@@ -17,8 +17,9 @@ pub struct LogoutStarted {
 }
 
 impl Emulator {
-    /// Upstream's `/logout` takes no API key, so without one any destination allowed for some
-    /// configured key is accepted (plus loopback and `oob`); with one, that key's list applies.
+    /// Upstream's `/logout` takes no API key, so without one any destination listed by some
+    /// configured key is accepted (plus loopback and `oob`, never a key's `*`); with one, that
+    /// key's list applies.
     pub async fn logout(
         &self,
         destination: Option<&str>,
@@ -27,7 +28,13 @@ impl Emulator {
     ) -> Result<LogoutStarted> {
         let allowed = match key {
             Some(key) => key.destinations.clone(),
-            None => self.directory.all_destinations(),
+            // One key's opt-in `*` must not turn keyless logout into an open redirect.
+            None => self
+                .directory
+                .all_destinations()
+                .into_iter()
+                .filter(|d| *d != AllowedDestination::Any)
+                .collect(),
         };
         let destination = self.checked_destination(destination, &allowed)?;
         if let Some(session) = session {

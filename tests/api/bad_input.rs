@@ -22,6 +22,8 @@ async fn a_parameter_given_twice_is_a_400_that_never_redirects_or_refreshes() {
         format!("/refresh?{key}&{token}&{token}"),
         format!("/refresh?{key}&{key}&{token}"),
         format!("/refresh?{key}&{token}&refresh="),
+        format!("/refresh?{key}&{token}&%72efresh={refresh}"),
+        format!("/connect?{key}&{dest}&dest%69nation=oob"),
         format!("/logout?{dest}&{dest}"),
         "/login?flow=a&flow=a".to_owned(),
     ];

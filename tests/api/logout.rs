@@ -94,3 +94,26 @@ async fn logout_ends_the_sso_session_but_refresh_tokens_keep_working() {
         "logout does not revoke refresh tokens"
     );
 }
+
+#[tokio::test]
+async fn logout_without_a_key_never_treats_another_keys_star_as_an_open_redirect() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        (
+            "https://evil.test/cb",
+            400,
+            "listed by no key, although one key lists *",
+        ),
+        (APP_CALLBACK, 302, "listed by a configured key"),
+        ("http://localhost:5173/", 302, "loopback"),
+        ("oob", 302, "oob"),
+    ];
+    for (destination, status, case) in cases {
+        let response = app
+            .browser()
+            .logout(&form_query(&[("destination", destination)]))
+            .await;
+
+        assert_eq!(response.status(), status, "{destination}: {case}");
+    }
+}
