@@ -22,6 +22,8 @@ const PARSER_CONFUSION: &[&str] = &[
     "https://app.test/cb#fragment",
     "https://app.test/cb/../evil",
     "https://app.test/cbx",
+    "https://app.test./cb",
+    "https://app.test/%63b",
     "https://app.test:8443/cb",
     "ftp://app.test/cb",
     "http://localhost.evil.test/cb",
