@@ -44,6 +44,8 @@ pub fn init(format: LogFormat, target: LogTarget) {
 }
 
 /// One span per request named by its route template, and one line when it is answered.
+// The type is TraceLayer's own list of callbacks; an alias would only move it.
+#[allow(clippy::type_complexity)]
 pub fn trace_layer() -> TraceLayer<
     tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
     impl Fn(&Request) -> Span + Clone,
