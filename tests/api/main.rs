@@ -24,3 +24,10 @@ mod restart;
 mod routing;
 mod secrets;
 mod sessions;
+
+// Issue 4, item 9: operations (health, metrics, request ids, limits, load shedding, CLI).
+mod ops_cli;
+mod ops_health;
+mod ops_limits;
+mod ops_metrics;
+mod ops_support;
