@@ -20,6 +20,8 @@ pub use sessions::SessionRecord;
 
 /// How long a writer waits for SQLite's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long readiness waits for the lock before calling the database not writable.
+const PROBE_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -68,8 +70,13 @@ impl Store {
     /// Whether the database accepts a write (readiness). Uses a fresh connection: pooled ones
     /// keep the write access they were opened with even after the file is made read-only.
     pub async fn probe_writable(&self) -> anyhow::Result<()> {
-        let options = self.options.clone().create_if_missing(false);
-        let mut conn = tokio::time::timeout(BUSY_TIMEOUT, options.connect()).await??;
+        // A probe answers within the healthcheck's 3 s even when another process holds the lock.
+        let options = self
+            .options
+            .clone()
+            .create_if_missing(false)
+            .busy_timeout(PROBE_BUSY_TIMEOUT);
+        let mut conn = tokio::time::timeout(PROBE_BUSY_TIMEOUT * 2, options.connect()).await??;
         let mut tx = sqlx::Connection::begin_with(&mut conn, "BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO health_probe (id, checked_at) VALUES (1, unixepoch())
