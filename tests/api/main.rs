@@ -25,6 +25,15 @@ mod routing;
 mod secrets;
 mod sessions;
 
+// Issue 3: the client loop (Entry API check, clock, minting, keycloak, control-plane access).
+mod clock;
+mod control_access;
+mod entry_api;
+mod keycloak;
+mod mint;
+mod support_jwt;
+mod support_loop;
+
 // Issue 4, item 9: operations (health, metrics, request ids, limits, load shedding, CLI).
 mod ops_cli;
 mod ops_health;
