@@ -17,8 +17,8 @@ use tower::ServiceExt;
 
 use crate::config::ServerSettings;
 
-/// Request line plus headers may take this much; a keycloak-profile JWT in a URL (~16 KiB)
-/// fits, a 64 KiB header or a megabyte query string gets 431.
+/// hyper's read buffer for a request head: bounds memory per connection. The exact limits
+/// clients see are checked in `http::limits` (this one depends on how the bytes arrive).
 const MAX_HEAD_BYTES: usize = 32 * 1024;
 
 pub async fn serve(

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api_key;
 pub mod cookies;
 mod error;
+pub mod limits;
 pub mod observe;
 pub mod pages;
 pub mod params;

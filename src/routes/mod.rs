@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .layer(crate::telemetry::trace_layer())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(crate::http::limits::limit_head))
         .with_state(state)
 }
 
