@@ -2,6 +2,7 @@
 //! into these calls and the outcomes into responses.
 
 mod clock;
+mod connect;
 mod entry_api;
 mod issue;
 mod login;
@@ -10,11 +11,10 @@ mod mint;
 mod refresh;
 
 pub use clock::{ClockChange, ClockState};
+pub use connect::{ConnectOutcome, ConnectRequest};
 pub use entry_api::EntryApiUser;
 pub use issue::IssuedTokens;
-pub use login::{
-    ConnectOutcome, ConnectRequest, LoginAction, LoginPage, LoginSubmission, SubmitOutcome,
-};
+pub use login::{LoginAction, LoginPage, LoginSubmission, SubmitOutcome};
 pub use logout::LogoutStarted;
 pub use mint::{MintRequest, MintedTokens};
 
