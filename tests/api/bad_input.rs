@@ -1,7 +1,7 @@
 //! RELIABILITY.md A: duplicate parameters, broken percent-encoding and SQL-looking values are
 //! client errors: never a redirect, never a refresh, never a 500.
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn a_parameter_given_twice_is_a_400_that_never_redirects_or_refreshes() {

@@ -2,21 +2,12 @@
 //! issuing, refresh-token expiry and the Entry API check all follow it, so a client's whole
 //! expire, refresh, retry loop runs in seconds.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde_json::{Value, json};
 
-use crate::support_loop::*;
+use crate::support::*;
 
-fn wall() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-async fn read_clock(server: &uitid_emulator::testing::TestServer) -> Value {
-    let response = send(http().get(server.url("/_emulator/clock"))).await;
+async fn read_clock(server: &TestApp) -> Value {
+    let response = send(client().get(server.url("/_emulator/clock"))).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -25,7 +16,7 @@ async fn read_clock(server: &uitid_emulator::testing::TestServer) -> Value {
 fn assert_clock(state: &Value, offset: i64, case: &str) {
     assert_eq!(state["offset"], json!(offset), "{case}: {state}");
     let now = state["now"].as_i64().expect("now in unix seconds");
-    let expected = wall() + offset;
+    let expected = unix_now() + offset;
     assert!(
         (expected - 1..=expected).contains(&now),
         "{case}: now {now}, expected ~{expected}"
@@ -44,7 +35,7 @@ async fn get_reads_the_clock_as_now_and_offset_in_seconds() {
 #[tokio::test]
 async fn post_sets_an_offset_advances_or_jumps_and_delete_resets() {
     let server = server("").await;
-    let at = wall() + 7 * 86400;
+    let at = unix_now() + 7 * 86400;
     let steps = [
         (json!({"offset": "-1h"}), -3600, "offset -1h"),
         (
@@ -75,7 +66,7 @@ async fn post_sets_an_offset_advances_or_jumps_and_delete_resets() {
     assert!((at..=at + 1).contains(&now), "at: now {now}, expected {at}");
     assert_clock(&jumped, jumped["offset"].as_i64().unwrap(), "at");
 
-    let reset = send(http().delete(server.url("/_emulator/clock"))).await;
+    let reset = send(client().delete(server.url("/_emulator/clock"))).await;
     assert_eq!(reset.status(), 200);
     assert_clock(&reset.json().await.unwrap(), 0, "DELETE");
 }
@@ -105,7 +96,7 @@ async fn a_bad_clock_change_is_a_400_naming_the_problem_and_leaves_the_clock_alo
         (r#"{"later":"1h"}"#, None, "an unknown member"),
     ];
     for (body, field, case) in cases {
-        let request = http().post(server.url("/_emulator/clock"));
+        let request = client().post(server.url("/_emulator/clock"));
         let response = send(
             request
                 .header("content-type", "application/json")
@@ -128,12 +119,12 @@ async fn a_client_sees_its_token_expire_refreshes_and_its_retry_succeeds() {
     let expired = user_with(&server, &jwt).await;
     assert_problem(expired, 401, EXPIRED, "13 h later").await;
 
-    let refreshed = refresh(&server, &refresh_token).await;
+    let refreshed = server.refresh_with(KEY_WITH_REFRESH, &refresh_token).await;
     assert_eq!(refreshed.status(), 200, "refresh");
     let new_jwt = refreshed.text().await.unwrap();
     let retry = user_with(&server, &new_jwt).await;
     assert_eq!(retry.status(), 200, "the retry with the new token");
-    let exp = claims(&new_jwt)["exp"].as_i64().unwrap();
+    let exp = Jwt::parse(&new_jwt).claims()["exp"].as_i64().unwrap();
     assert!(
         exp > server.now(),
         "the new token is issued on the emulator's clock"
@@ -147,8 +138,8 @@ async fn tokens_are_issued_at_the_emulator_clocks_time() {
 
     let token = jwt(&server, "stiksels").await;
 
-    let iat = claims(&token)["iat"].as_i64().unwrap();
-    let expected = wall() - 3600;
+    let iat = Jwt::parse(&token).claims()["iat"].as_i64().unwrap();
+    let expected = unix_now() - 3600;
     assert!(
         (expected - 1..=expected).contains(&iat),
         "iat {iat}, expected ~{expected}"
@@ -162,13 +153,16 @@ async fn refresh_tokens_expire_on_the_emulator_clock() {
 
     set_clock(&server, json!({"advance": "13d"})).await;
     assert_eq!(
-        refresh(&server, &refresh_token).await.status(),
+        server
+            .refresh_with(KEY_WITH_REFRESH, &refresh_token)
+            .await
+            .status(),
         200,
         "13 days later"
     );
 
     set_clock(&server, json!({"advance": "2d"})).await;
-    let late = refresh(&server, &refresh_token).await;
+    let late = server.refresh_with(KEY_WITH_REFRESH, &refresh_token).await;
     assert_eq!(late.status(), 400, "15 days later");
     let body = late.text().await.unwrap();
     assert!(body.contains("invalid_grant"), "15 days later: {body}");

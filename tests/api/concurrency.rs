@@ -1,7 +1,6 @@
 //! RELIABILITY.md D: one refresh token used by many requests at once.
 
-use crate::helpers::*;
-use crate::verify::{Jwt, key_from_pem};
+use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_parallel_refreshes_with_one_token_all_answer_200_with_valid_tokens() {

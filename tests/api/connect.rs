@@ -1,6 +1,6 @@
 //! PROTOCOL.md 4.1: `GET /connect` (and the legacy `/culturefeed/oauth/connect`).
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn connect_without_a_destination_is_a_400_with_upstreams_text_and_no_cookie() {

@@ -9,15 +9,14 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode};
 use serde_json::Value;
 use tower::ServiceExt;
-use uitid_emulator::testing::TestServer;
 
-use crate::support_loop::*;
+use crate::support::*;
 
 const ADMIN: &str = "[admin]\ntoken = \"s3cret-admin-token\"";
 
 /// One request straight into the router as if it came from `peer`.
 async fn from_peer(
-    server: &TestServer,
+    server: &TestApp,
     peer: &str,
     path: &str,
     bearer: Option<&str>,
@@ -45,7 +44,7 @@ async fn from_peer(
 #[tokio::test]
 async fn with_an_admin_token_the_control_plane_needs_exactly_that_bearer_token() {
     let server = server(ADMIN).await;
-    let clock = || http().get(server.url("/_emulator/clock"));
+    let clock = || client().get(server.url("/_emulator/clock"));
     let cases = [
         (clock(), 401, "no Authorization header"),
         (clock().bearer_auth("wrong"), 401, "a wrong token"),
@@ -79,7 +78,7 @@ async fn with_an_admin_token_the_control_plane_needs_exactly_that_bearer_token()
             assert_control_error(response, status, None, case).await;
         }
     }
-    let mint = http()
+    let mint = client()
         .post(server.url("/_emulator/tokens"))
         .json(&serde_json::json!({"user": "stiksels"}));
     assert_control_error(send(mint).await, 401, None, "minting needs it too").await;

@@ -1,7 +1,6 @@
 //! RELIABILITY.md B: only the key's destinations, loopback and `oob` ever receive tokens.
 
-use crate::helpers::*;
-use crate::verify::{Jwt, key_from_pem};
+use crate::support::*;
 
 /// Each value reaches the server exactly as written (it is form-encoded into the query).
 const PARSER_CONFUSION: &[&str] = &[

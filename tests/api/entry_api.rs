@@ -6,26 +6,22 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 use uitid_emulator::service::MintRequest;
 
-use crate::support_loop::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn a_valid_token_with_the_key_in_either_place_gets_exactly_the_users_json() {
     let server = server("").await;
     let stiksels = format!(
-        r#"{{"uuid":"{UID}","email":"stiksels@example.com","username":"stiksels","id":"{UID}","nick":"stiksels"}}"#
+        r#"{{"uuid":"{USER_UID}","email":"stiksels@example.com","username":"stiksels","id":"{USER_UID}","nick":"stiksels"}}"#
     );
     let noemail = format!(
         r#"{{"uuid":"{NO_EMAIL_UID}","email":"","username":"noemail","id":"{NO_EMAIL_UID}","nick":"noemail"}}"#
     );
+    let (in_header, in_query) = (Key::Header(KEY_WITH_REFRESH), Key::Query(KEY_WITH_REFRESH));
     let cases = [
-        ("stiksels", Key::Header(KEY), &stiksels, "key in X-Api-Key"),
-        ("stiksels", Key::Query(KEY), &stiksels, "key in apiKey"),
-        (
-            "noemail",
-            Key::Header(KEY),
-            &noemail,
-            "a user without email",
-        ),
+        ("stiksels", in_header, &stiksels, "key in X-Api-Key"),
+        ("stiksels", in_query, &stiksels, "key in apiKey"),
+        ("noemail", in_header, &noemail, "a user without email"),
     ];
     for (nick, key, expected, case) in cases {
         let bearer = format!("Bearer {}", jwt(&server, nick).await);
@@ -51,7 +47,7 @@ async fn each_refusal_is_upstreams_problem_json_and_the_first_failed_check_wins(
         async { server.mint(request).await.unwrap().jwt }
     };
     let all_wrong = minted(json!({"iss": "https://evil", "uid": ""}), true).await;
-    let (_, payload, _) = parts(&all_wrong);
+    let payload = Jwt::parse(&all_wrong).payload;
     let forged_all_wrong = sign_rs256(&unknown_key(), V1_HEADER, &payload);
     let bad_issuer = minted(json!({"iss": "https://evil", "uid": ""}), false).await;
     let no_subject = minted(json!({"uid": ""}), false).await;
@@ -60,7 +56,7 @@ async fn each_refusal_is_upstreams_problem_json_and_the_first_failed_check_wins(
     let cases = [
         (None, Key::Absent, 401, "Authorization header missing.".to_owned(), "no header, no key"),
         (Some(format!("Basic {valid}")), Key::Absent, 401, NOT_BEARER.into(), "not Bearer"),
-        (Some(valid.clone()), Key::Header(KEY), 401, NOT_BEARER.into(), "a bare token"),
+        (Some(valid.clone()), Key::Header(KEY_WITH_REFRESH), 401, NOT_BEARER.into(), "a bare token"),
         (bearer("garbage"), Key::Absent, 401, r#"Token "garbage" is not a valid JWT."#.into(), "garbage, no key"),
         (bearer(&forged_all_wrong), Key::Absent, 401, FORGED.into(), "forged, expired, bad issuer, no uid"),
         (bearer(&all_wrong), Key::Absent, 401, EXPIRED.into(), "expired, bad issuer, no uid"),
@@ -93,7 +89,7 @@ async fn a_token_that_is_not_a_compact_jws_of_json_objects_is_not_a_valid_jwt() 
         ),
     ];
     for (token, case) in cases {
-        let response = user(&server, Some(&format!("Bearer {token}")), Key::Header(KEY)).await;
+        let response = user_with(&server, &token).await;
 
         let detail = format!("Token \"{token}\" is not a valid JWT.");
         assert_problem(response, 401, &detail, case).await;
@@ -103,8 +99,10 @@ async fn a_token_that_is_not_a_compact_jws_of_json_objects_is_not_a_valid_jwt() 
 #[tokio::test]
 async fn only_rs256_with_a_published_key_verifies() {
     let server = server("").await;
-    let (_, payload, signature) = parts(&jwt(&server, "stiksels").await);
-    let public_pem = send(http().get(server.url("/public.pem")))
+    let Jwt {
+        payload, signature, ..
+    } = Jwt::parse(&jwt(&server, "stiksels").await);
+    let public_pem = send(client().get(server.url("/public.pem")))
         .await
         .text()
         .await
@@ -154,7 +152,7 @@ async fn expiry_and_not_before_have_30_seconds_of_leeway() {
         ..Default::default()
     };
     let token = server.mint(short).await.unwrap().jwt;
-    let exp = claims(&token)["exp"].as_i64().unwrap();
+    let exp = Jwt::parse(&token).claims()["exp"].as_i64().unwrap();
     let now = server.now();
     let not_before = |seconds: i64| {
         let claims = json!({"nbf": now + seconds}).as_object().unwrap().clone();
@@ -202,7 +200,7 @@ async fn expiry_and_not_before_have_30_seconds_of_leeway() {
 async fn a_token_without_exp_is_missing_a_required_claim() {
     let server = server("").await;
     let now = server.now();
-    let payload = json!({"iss": "http://culudb-jwt-provider.dev", "uid": UID, "nick": "stiksels",
+    let payload = json!({"iss": "http://culudb-jwt-provider.dev", "uid": USER_UID, "nick": "stiksels",
         "email": "", "iat": now, "nbf": now});
     let token = sign_rs256(&signing_key(&server), V1_HEADER, &payload.to_string());
 

@@ -1,7 +1,6 @@
 //! PROTOCOL.md 4.2: headless login completes `/connect` at once for `login.headless_user`.
 
-use crate::helpers::*;
-use crate::verify::Jwt;
+use crate::support::*;
 
 #[tokio::test]
 async fn headless_connect_goes_straight_to_the_destination_with_the_users_tokens() {

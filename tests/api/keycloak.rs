@@ -6,23 +6,22 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 use uitid_emulator::service::MintRequest;
-use uitid_emulator::testing::TestServer;
 
-use crate::support_loop::*;
+use crate::support::*;
 
 const KEYCLOAK: &str = "[token]\nprofile = \"keycloak\"\nclient_id = \"my-client\"";
 
 async fn get_json(url: &str) -> Value {
-    let response = send(http().get(url)).await;
+    let response = send(client().get(url)).await;
     assert_eq!(response.status(), 200, "GET {url}");
     response.json().await.expect("JSON")
 }
 
 /// The JWK a relying party would pick for `jwt`: discovery, `jwks_uri`, then `kid`.
-async fn discover_key(server: &TestServer, jwt: &str) -> (Value, Value) {
+async fn discover_key(server: &TestApp, jwt: &str) -> (Value, Value) {
     let discovery = get_json(&server.url("/realms/uitid/.well-known/openid-configuration")).await;
     let jwks = get_json(discovery["jwks_uri"].as_str().expect("a jwks_uri")).await;
-    let header: Value = serde_json::from_str(&parts(jwt).0).unwrap();
+    let header: Value = serde_json::from_str(&Jwt::parse(jwt).header).unwrap();
     let keys = jwks["keys"].as_array().expect("a key list");
     let jwk = keys
         .iter()
@@ -38,8 +37,17 @@ async fn a_keycloak_token_verifies_through_discovery_jwks_uri_and_kid() {
 
     let (_, jwk) = discover_key(&server, &jwt).await;
 
-    verify_rs256(&jwt, &jwk).expect("the signature verifies with the discovered key");
-    let (header, payload, signature) = parts(&jwt);
+    let key = key_from_jwk(&jwk);
+    assert!(
+        Jwt::parse(&jwt).verifies_with(&key),
+        "the signature verifies with the discovered key"
+    );
+    let Jwt {
+        header,
+        payload,
+        signature,
+        ..
+    } = Jwt::parse(&jwt);
     let kid = jwk["kid"].as_str().unwrap();
     assert_eq!(
         header,
@@ -48,7 +56,7 @@ async fn a_keycloak_token_verifies_through_discovery_jwks_uri_and_kid() {
     let tampered_payload = payload.replacen("stiksels", "stikselz", 1);
     let tampered = with_signature(&header, &tampered_payload, &signature);
     assert!(
-        verify_rs256(&tampered, &jwk).is_err(),
+        !Jwt::parse(&tampered).verifies_with(&key),
         "the verifier refuses a tampered token"
     );
 }
@@ -59,7 +67,7 @@ async fn a_keycloak_token_carries_every_claim_of_an_oidc_id_token() {
     let cases = [
         (
             "stiksels",
-            UID,
+            USER_UID,
             "stiksels@example.com",
             true,
             "stiksels@example.com",
@@ -73,7 +81,7 @@ async fn a_keycloak_token_carries_every_claim_of_an_oidc_id_token() {
             .to_owned();
 
         let (discovery, _) = discover_key(&server, &jwt).await;
-        let claims = claims(&jwt);
+        let claims = Jwt::parse(&jwt).claims();
         for name in [
             "exp",
             "iat",
@@ -125,7 +133,10 @@ async fn jti_is_unique_over_10_000_tokens() {
             ..Default::default()
         };
         let jwt = server.mint(request).await.expect("minted").jwt;
-        let jti = claims(&jwt)["jti"].as_str().expect("a jti").to_owned();
+        let jti = Jwt::parse(&jwt).claims()["jti"]
+            .as_str()
+            .expect("a jti")
+            .to_owned();
         assert!(seen.insert(jti.clone()), "jti {jti} issued twice");
     }
 
@@ -147,8 +158,8 @@ async fn the_entry_api_accepts_keycloak_and_v1_tokens_on_one_server() {
         key_file.path().display().to_string()
     );
     let keycloak = server(&format!("{KEYCLOAK}\n{signing}")).await;
-    let expected = json!({"uuid": UID, "email": "stiksels@example.com", "username": "stiksels",
-        "id": UID, "nick": "stiksels"});
+    let expected = json!({"uuid": USER_UID, "email": "stiksels@example.com", "username": "stiksels",
+        "id": USER_UID, "nick": "stiksels"});
     let cases = [
         (jwt(&keycloak, "stiksels").await, "typ", "a keycloak token"),
         (
@@ -159,7 +170,7 @@ async fn the_entry_api_accepts_keycloak_and_v1_tokens_on_one_server() {
     ];
     for (token, profile_claim, case) in cases {
         assert!(
-            claims(&token).get(profile_claim).is_some(),
+            Jwt::parse(&token).claims().get(profile_claim).is_some(),
             "{case}: has {profile_claim}"
         );
         let response = user_with(&keycloak, &token).await;

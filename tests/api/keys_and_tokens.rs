@@ -6,10 +6,8 @@ use rsa::pkcs8::{DecodePrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey};
 
-use crate::helpers::*;
-use crate::verify::{Jwt, key_from_jwk, key_from_pem};
+use crate::support::*;
 
-const V1_HEADER: &str = r#"{"typ":"JWT","alg":"RS256"}"#;
 const TWELVE_HOURS: i64 = 43_200;
 
 /// An access token from the login redirect and one from `/refresh`.
@@ -20,11 +18,6 @@ async fn issued_tokens(app: &TestApp) -> Vec<(&'static str, String)> {
         ("the login's token", tokens.jwt),
         ("a refreshed token", refreshed),
     ]
-}
-
-fn unix_now() -> i64 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    now.expect("after 1970").as_secs() as i64
 }
 
 #[tokio::test]

@@ -1,12 +1,6 @@
 //! PROTOCOL.md 4.2: the login form, its CSRF token, the SSO session, and the 303 with tokens.
 
-use crate::helpers::*;
-
-const SESSION_COOKIE: &str = "uitid_emulator_session";
-
-fn connect_query(key: &str, destination: &str) -> String {
-    form_query(&[("apiKey", key), ("destination", destination)])
-}
+use crate::support::*;
 
 #[tokio::test]
 async fn a_correct_login_is_a_303_to_the_destination_with_its_query_then_jwt_then_refresh() {

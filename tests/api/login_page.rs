@@ -1,6 +1,6 @@
 //! PROTOCOL.md 4.2 and 4.6: the login page itself, shown only for a live flow.
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn the_login_page_lists_the_configured_users_and_cannot_be_framed() {

@@ -1,6 +1,6 @@
 //! PROTOCOL.md 4.5: `/logout` ends the SSO session, `/logout-confirm` goes to the destination.
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn logout_without_a_destination_is_a_400_with_upstreams_text() {

@@ -1,8 +1,12 @@
 //! RELIABILITY.md C: with `RUST_LOG=trace`, the full flow and every error path leave no issued
 //! token, session id, password or API key in the binary's stdout or stderr.
 
-use crate::binary::RunningBinary;
-use crate::helpers::*;
+use crate::support::*;
+
+/// `RUST_LOG=trace`: the most the binary can log, so a secret cannot hide below the level.
+fn trace() -> [(&'static str, String); 1] {
+    [("RUST_LOG", "trace".to_owned())]
+}
 
 /// Everything secret a run handed out or was sent.
 struct Secrets(Vec<(&'static str, String)>);
@@ -39,7 +43,7 @@ impl Secrets {
 
 /// The error paths of `/refresh`, `/connect`, `/oob` and unknown routes, all carrying secrets.
 async fn drive_error_paths(base: &str, tokens: &Tokens) {
-    let api = client(None);
+    let api = client();
     let refresh = tokens.refresh();
     let url = |path: &str, pairs: &[(&str, &str)]| format!("{base}{path}?{}", form_query(pairs));
     let evil = format!("https://evil.test/?jwt={}", tokens.jwt);
@@ -82,7 +86,7 @@ async fn drive_error_paths(base: &str, tokens: &Tokens) {
     assert_eq!(send(post).await.status(), 405);
 }
 
-fn assert_clean_exit(finished: &crate::binary::Finished, secrets: &Secrets) {
+fn assert_clean_exit(finished: &Finished, secrets: &Secrets) {
     assert_eq!(finished.status.code(), Some(0), "exit code after SIGTERM");
     let verbose = finished.stdout.contains("DEBUG") && finished.stdout.contains("request{");
     assert!(
@@ -96,13 +100,14 @@ fn assert_clean_exit(finished: &crate::binary::Finished, secrets: &Secrets) {
 
 #[tokio::test]
 async fn headless_flow_and_error_paths_log_no_secret_at_trace_level() {
-    let running = RunningBinary::start(&Setup::headless(USER_NICK)).await;
+    let (dir, config) = server_dir(&Setup::headless(USER_NICK));
+    let running = ServerProcess::start(dir.path(), Some(&config), &trace()).await;
     let mut secrets = Secrets::configured();
     let browser = Browser::new(&running.base);
     let connect = form_query(&[("apiKey", KEY_WITH_REFRESH), ("destination", APP_CALLBACK)]);
     let tokens = Tokens::from_redirect(&browser.connect(&connect).await);
     secrets.add_tokens(&tokens);
-    let refreshed = send(client(None).get(format!(
+    let refreshed = send(client().get(format!(
         "{}/refresh?{}",
         running.base,
         form_query(&[("apiKey", KEY_WITH_REFRESH), ("refresh", tokens.refresh())])
@@ -119,7 +124,8 @@ async fn headless_flow_and_error_paths_log_no_secret_at_trace_level() {
 
 #[tokio::test]
 async fn form_login_sso_and_logout_log_no_secret_at_trace_level() {
-    let running = RunningBinary::start(&Setup::default()).await;
+    let (dir, config) = server_dir(&Setup::default());
+    let running = ServerProcess::start(dir.path(), Some(&config), &trace()).await;
     let mut secrets = Secrets::configured();
     let browser = Browser::new(&running.base);
     let connect = form_query(&[("apiKey", KEY_WITH_REFRESH), ("destination", "oob")]);

@@ -1,11 +1,7 @@
 //! Integration tests: each starts the real server on a random port with its own SQLite file
 //! and talks to it over HTTP, as a client of the real provider would (PROTOCOL.md 4, 5).
 
-mod binary;
-mod browser;
-mod helpers;
-mod setup;
-mod verify;
+mod support;
 
 mod bad_input;
 mod concurrency;
@@ -31,12 +27,9 @@ mod control_access;
 mod entry_api;
 mod keycloak;
 mod mint;
-mod support_jwt;
-mod support_loop;
 
 // Issue 4, item 9: operations (health, metrics, request ids, limits, load shedding, CLI).
 mod ops_cli;
 mod ops_health;
 mod ops_limits;
 mod ops_metrics;
-mod ops_support;

@@ -3,19 +3,19 @@
 
 use serde_json::json;
 
-use crate::support_loop::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn a_token_is_minted_for_a_user_named_by_uid_or_by_nick() {
     let server = server("").await;
-    for (user, case) in [(UID, "by uid"), ("stiksels", "by nick")] {
-        let minted = mint(&server, json!({"user": user, "api_key": KEY})).await;
+    for (user, case) in [(USER_UID, "by uid"), ("stiksels", "by nick")] {
+        let minted = mint(&server, json!({"user": user, "api_key": KEY_WITH_REFRESH})).await;
 
         let jwt = minted["jwt"].as_str().expect("a jwt");
-        let claims = claims(jwt);
+        let claims = Jwt::parse(jwt).claims();
         assert_eq!(
             (claims["uid"].as_str(), claims["nick"].as_str()),
-            (Some(UID), Some("stiksels")),
+            (Some(USER_UID), Some("stiksels")),
             "{case}"
         );
         assert_eq!(
@@ -45,7 +45,7 @@ async fn ttl_sets_the_lifetime_instead_of_the_configured_one() {
     for (body, lifetime, case) in cases {
         let minted = mint(&server, body).await;
 
-        let claims = claims(minted["jwt"].as_str().unwrap());
+        let claims = Jwt::parse(minted["jwt"].as_str().unwrap()).claims();
         let (iat, exp) = (
             claims["iat"].as_i64().unwrap(),
             claims["exp"].as_i64().unwrap(),
@@ -63,10 +63,10 @@ async fn extra_claims_come_last_and_overriding_claims_keep_their_place() {
     let minted = mint(&server, body).await;
 
     let jwt = minted["jwt"].as_str().unwrap();
-    let (_, payload, _) = parts(jwt);
+    let payload = Jwt::parse(jwt).payload;
     let expected = ["iss", "uid", "nick", "email", "iat", "exp", "nbf", "role"];
     assert_eq!(member_names(&payload), expected, "{payload}");
-    let claims = claims(jwt);
+    let claims = Jwt::parse(jwt).claims();
     assert_eq!(claims["email"], "other@example.com");
     assert_eq!(claims["role"], "tester");
 }
@@ -101,12 +101,16 @@ async fn a_refresh_token_comes_only_with_a_key_that_may_refresh_and_it_works() {
         );
     }
 
-    let minted = mint(&server, json!({"user": "stiksels", "api_key": KEY})).await;
+    let minted = mint(
+        &server,
+        json!({"user": "stiksels", "api_key": KEY_WITH_REFRESH}),
+    )
+    .await;
 
     let refresh_token = minted["refresh"]
         .as_str()
         .expect("a refresh token for the refresh key");
-    let refreshed = refresh(&server, refresh_token).await;
+    let refreshed = server.refresh_with(KEY_WITH_REFRESH, refresh_token).await;
     assert_eq!(
         refreshed.status(),
         200,

@@ -1,6 +1,6 @@
 //! PROTOCOL.md 4.3: `oob` resolves to this server's `/oob`, a page that shows the tokens.
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn oob_resolves_to_this_servers_oob_page_which_shows_the_tokens() {

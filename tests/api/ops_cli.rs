@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
-use crate::helpers::*;
-use crate::ops_support::{ServerProcess, run, server_dir};
-use crate::verify::{Jwt, key_from_pem};
+use crate::support::*;
 
 #[tokio::test]
 async fn version_prints_the_name_and_the_crate_version() {
@@ -159,7 +157,7 @@ async fn mint_prints_tokens_from_the_configured_database_that_a_server_on_it_hon
     };
     let (jwt, refresh) = (line("jwt"), line("refresh"));
     // The binary as a server on the same database: the signing key mint generated is there.
-    let server = ServerProcess::start(dir.path(), None, &env, false).await;
+    let server = ServerProcess::start(dir.path(), None, &env).await;
     let get = |path: String| send(reqwest::Client::new().get(format!("{}{path}", server.base)));
     let query = form_query(&[("apiKey", key), ("refresh", &refresh)]);
     let refreshed = get(format!("/refresh?{query}")).await;
@@ -179,13 +177,13 @@ async fn mint_prints_tokens_from_the_configured_database_that_a_server_on_it_hon
         minted.claims()["uid"],
         "the same user"
     );
-    assert!(server.terminate().await.success());
+    assert!(server.terminate().await.status.success());
 }
 
 #[tokio::test]
 async fn healthcheck_exits_0_for_a_ready_server_and_1_after_it_stopped_on_sigterm_with_exit_0() {
-    let (dir, config) = server_dir();
-    let server = ServerProcess::start(dir.path(), Some(&config), &[], false).await;
+    let (dir, config) = server_dir(&Setup::default());
+    let server = ServerProcess::start(dir.path(), Some(&config), &[]).await;
     let ready_url = format!("{}/health/ready", server.base);
     let port = format!("127.0.0.1:{}", server.port);
     let listen = [("UITID_EMULATOR__SERVER__LISTEN", port)];
@@ -193,7 +191,7 @@ async fn healthcheck_exits_0_for_a_ready_server_and_1_after_it_stopped_on_sigter
 
     let by_url = run(&["healthcheck", "--url", &ready_url], &[]).await;
     let from_config = run(&["--config", config_arg, "healthcheck"], &listen).await;
-    let stopped = server.terminate().await;
+    let stopped = server.terminate().await.status;
     let after_stop = run(&["healthcheck", "--url", &ready_url], &[]).await;
 
     assert_eq!(by_url.code, Some(0), "{}", by_url.stderr);

@@ -8,8 +8,7 @@ use serde_json::Value;
 use sqlx::Connection;
 use sqlx::sqlite::SqliteConnectOptions;
 
-use crate::helpers::*;
-use crate::ops_support::{ServerProcess, run, server_dir};
+use crate::support::*;
 
 async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
@@ -42,8 +41,8 @@ async fn liveness_is_200_and_readiness_is_200_naming_the_loaded_signing_key() {
 /// filesystem that supports it (not tmpfs or overlayfs), so it would not work everywhere.
 #[tokio::test]
 async fn readiness_is_503_while_the_database_files_are_read_only_and_200_again_without_a_restart() {
-    let (dir, config) = server_dir();
-    let server = ServerProcess::start(dir.path(), Some(&config), &[], true).await;
+    let (dir, config) = server_dir(&Setup::default());
+    let server = ServerProcess::start_unprivileged(dir.path(), Some(&config)).await;
     let url = |path: &str| format!("{}{path}", server.base);
     let ready =
         || async { json_of(send(reqwest::Client::new().get(url("/health/ready"))).await).await };
@@ -76,7 +75,10 @@ async fn readiness_is_503_while_the_database_files_are_read_only_and_200_again_w
     assert_eq!(serving, [200, 200], "everything else is still served");
     assert_eq!(docker_probe.code, Some(1), "the image's HEALTHCHECK fails");
     assert_eq!(after, 200, "ready again; {}", server.logs());
-    assert!(server.terminate().await.success(), "exit 0 after SIGTERM");
+    assert!(
+        server.terminate().await.status.success(),
+        "exit 0 after SIGTERM"
+    );
 }
 
 /// Another process holding SQLite's write lock (`BEGIN EXCLUSIVE` on a second connection):

@@ -8,8 +8,7 @@ use tokio::net::TcpStream;
 use uitid_emulator::config::{DEFAULT_CONFIG, Settings, settings_from_toml};
 use uitid_emulator::testing::TestServer;
 
-use crate::helpers::*;
-use crate::ops_support::{exchange, raw, read_head, tcp};
+use crate::support::*;
 
 fn settings(edit: impl FnOnce(&mut Settings)) -> Settings {
     let mut settings = settings_from_toml(DEFAULT_CONFIG).expect("the sample config is valid");

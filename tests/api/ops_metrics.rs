@@ -2,7 +2,7 @@
 //! recorder is global to the test process and other tests run beside these, so counters are
 //! compared as "grew by at least", never as absolute values.
 
-use crate::helpers::*;
+use crate::support::*;
 
 async fn metrics(app: &TestApp) -> String {
     let response = app.get("/metrics").await;

@@ -1,14 +1,12 @@
 //! The built binary: graceful shutdown on SIGTERM, and a bad configuration file refused at
 //! start with a message that names the file and the key (issue 2, items 2 and 10).
 
-use std::time::Duration;
-
-use crate::binary::{RunningBinary, command};
-use crate::helpers::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn sigterm_stops_the_binary_gracefully_with_exit_code_0() {
-    let running = RunningBinary::start(&Setup::default()).await;
+    let (dir, config) = server_dir(&Setup::default());
+    let running = ServerProcess::start(dir.path(), Some(&config), &[]).await;
     let before = send(reqwest::Client::new().get(format!("{}/public.pem", running.base))).await;
     assert_eq!(before.status(), 200);
     let base = running.base.clone();
@@ -69,14 +67,10 @@ async fn a_bad_config_file_is_refused_at_start_with_a_message_naming_the_file_an
         std::fs::write(&file, format!("{database}{contents}\n")).expect("written");
         let file = file.display().to_string();
 
-        let output = run_to_exit(command(dir.path(), &["serve", "--config", &file])).await;
+        let output = run(&["serve", "--config", &file], &[]).await;
 
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{key}: exit code; stderr: {stderr}"
-        );
+        let stderr = output.stderr;
+        assert_eq!(output.code, Some(1), "{key}: exit code; stderr: {stderr}");
         assert!(stderr.contains(&file), "{key}: the file is named: {stderr}");
         assert!(stderr.contains(key), "{key}: the key is named: {stderr}");
         assert!(!stderr.contains("panicked"), "{key}: no panic: {stderr}");
@@ -92,10 +86,10 @@ async fn a_config_file_that_is_missing_or_not_toml_is_refused_naming_the_file() 
     for file in [broken, missing] {
         let file = file.display().to_string();
 
-        let output = run_to_exit(command(dir.path(), &["serve", "--config", &file])).await;
+        let output = run(&["serve", "--config", &file], &[]).await;
 
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{file}: {stderr}");
+        let stderr = output.stderr;
+        assert_eq!(output.code, Some(1), "{file}: {stderr}");
         assert!(stderr.contains(&file), "{file} is named: {stderr}");
         assert!(!stderr.contains("panicked"), "{file}: no panic: {stderr}");
     }
@@ -106,29 +100,15 @@ async fn a_bad_environment_override_is_refused_naming_the_variable() {
     let dir = tempfile::tempdir().expect("a directory");
     let file = dir.path().join("config.toml");
     std::fs::write(&file, Setup::default().toml("127.0.0.1:0", dir.path())).expect("written");
-    let mut command = command(
-        dir.path(),
-        &["serve", "--config", &file.display().to_string()],
-    );
-    command.env("UITID_EMULATOR__TOKEN__ACCESS_TTL", "forever");
+    let file = file.display().to_string();
+    let env = [("UITID_EMULATOR__TOKEN__ACCESS_TTL", "forever".to_owned())];
 
-    let output = run_to_exit(command).await;
+    let output = run(&["serve", "--config", &file], &env).await;
 
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = output.stderr;
+    assert_eq!(output.code, Some(1), "{stderr}");
     assert!(
         stderr.contains("UITID_EMULATOR__TOKEN__ACCESS_TTL"),
         "{stderr}"
     );
-}
-
-/// Runs a command that must exit by itself within 10 s (a valid config would serve forever).
-async fn run_to_exit(mut command: tokio::process::Command) -> std::process::Output {
-    let output = command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let output = tokio::time::timeout(Duration::from_secs(10), output.output()).await;
-    output
-        .expect("the binary exits by itself")
-        .expect("the binary runs")
 }

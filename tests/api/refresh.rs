@@ -1,7 +1,6 @@
 //! PROTOCOL.md 4.4: `GET /refresh`, its checks in upstream's order, and the bare-JWT answer.
 
-use crate::helpers::*;
-use crate::verify::{Jwt, key_from_pem};
+use crate::support::*;
 
 #[tokio::test]
 async fn refresh_without_a_permitted_api_key_is_a_400_with_an_empty_body() {

@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::*;
-use crate::verify::{Jwt, key_from_jwk, key_from_pem};
+use crate::support::*;
 
 #[tokio::test]
 async fn a_generated_key_and_the_issued_tokens_survive_a_restart() {

@@ -3,7 +3,7 @@
 
 use reqwest::Method;
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn unknown_paths_are_404() {

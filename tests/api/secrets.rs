@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use crate::helpers::*;
-
-const SESSION_COOKIE: &str = "uitid_emulator_session";
+use crate::support::*;
 
 /// Everything secret the flows below handed out, with a name for the failure message.
 #[derive(Default)]

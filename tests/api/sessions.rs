@@ -1,13 +1,7 @@
 //! PROTOCOL.md 4.1 and 4.2, RELIABILITY.md B: the SSO session, session fixation, and flows
 //! that are kept apart server side.
 
-use crate::helpers::*;
-
-const SESSION_COOKIE: &str = "uitid_emulator_session";
-
-fn connect_query(key: &str, destination: &str) -> String {
-    form_query(&[("apiKey", key), ("destination", destination)])
-}
+use crate::support::*;
 
 #[tokio::test]
 async fn a_second_connect_in_a_logged_in_browser_skips_the_form_and_issues_new_tokens() {

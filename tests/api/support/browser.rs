@@ -7,7 +7,11 @@ use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, Response};
 use url::Url;
 
-use crate::helpers::{USER_NICK, USER_PASSWORD, client, send, text};
+use super::http::{client_with_cookies, location, send, text};
+use super::setup::{USER_NICK, USER_PASSWORD};
+
+/// The name of the SSO session cookie.
+pub const SESSION_COOKIE: &str = "uitid_emulator_session";
 
 pub struct Browser {
     base: String,
@@ -36,7 +40,7 @@ impl Browser {
         let jar = Arc::new(Jar::default());
         Self {
             base: base.to_owned(),
-            client: client(Some(jar.clone())),
+            client: client_with_cookies(jar.clone()),
             jar,
         }
     }
@@ -170,24 +174,6 @@ impl Tokens {
             .map(|(n, _)| n.into_owned())
             .collect()
     }
-}
-
-/// The `Location` header of a redirect.
-pub fn location(response: &Response) -> String {
-    let value = response
-        .headers()
-        .get("location")
-        .expect("a Location header");
-    value.to_str().expect("an ASCII Location").to_owned()
-}
-
-/// `name=value&...`, form-encoded, in the given order.
-pub fn form_query(pairs: &[(&str, &str)]) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in pairs {
-        query.append_pair(name, value);
-    }
-    query.finish()
 }
 
 fn hidden_input(html: &str, name: &str) -> String {

@@ -1,6 +1,6 @@
-//! An RS256 verifier independent of the server's token code: it decodes the JWT by hand and
-//! checks RSASSA-PKCS1-v1_5 with SHA-256 using the `rsa` crate, with keys read from the served
-//! `/public.pem` or rebuilt from the JWKS `n` and `e`.
+//! JWTs taken apart and checked by hand: RSASSA-PKCS1-v1_5 with SHA-256 from the `rsa` crate,
+//! keys read from the served `/public.pem` or rebuilt from a JWK's `n` and `e`. Nothing here
+//! uses the emulator's own token code, so a bug there cannot hide a bug in the tests.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,13 +11,17 @@ use rsa::{BigUint, RsaPublicKey};
 use serde_json::Value;
 use sha2::Sha256;
 
-/// A JWT split into its parts; the header and payload are kept as the exact JSON text.
+/// The v1 header (PROTOCOL.md 5.1), byte for byte.
+pub const V1_HEADER: &str = r#"{"typ":"JWT","alg":"RS256"}"#;
+
+/// A JWT split into its parts; the header and payload are kept as the exact JSON text, so
+/// member order and escaping can be asserted.
 #[derive(Debug, Clone)]
 pub struct Jwt {
     pub header: String,
     pub payload: String,
+    pub signature: Vec<u8>,
     signing_input: String,
-    signature: Vec<u8>,
 }
 
 impl Jwt {
@@ -86,4 +90,38 @@ pub fn key_from_jwk(jwk: &Value) -> RsaPublicKey {
         BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(text).expect("base64url"))
     };
     RsaPublicKey::new(number("n"), number("e")).expect("a usable RSA public key")
+}
+
+/// Unix seconds on the wall clock, to compare `iat`, `exp` and the emulator's clock with.
+pub fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.expect("after 1970").as_secs() as i64
+}
+
+/// The top-level member names of a JSON object, in wire order (`serde_json::Value` does not
+/// promise to keep it, so this reads the text with a visitor instead).
+pub fn member_names(json: &str) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Names {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(NamesVisitor)
+        }
+    }
+    struct NamesVisitor;
+    impl<'de> serde::de::Visitor<'de> for NamesVisitor {
+        type Value = Names;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Names, A::Error> {
+            let mut names = Vec::new();
+            while let Some((name, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                names.push(name);
+            }
+            Ok(Names(names))
+        }
+    }
+    serde_json::from_str::<Names>(json)
+        .expect("a JSON object")
+        .0
 }

@@ -1,17 +1,22 @@
 //! What a test server is configured with: the TOML it is given, the API keys and users in it,
-//! and one signing key shared by the whole test process.
+//! and one signing key shared by the whole test process. The in-process [`TestApp`] and the
+//! built binary ([`super::process`]) both read this same configuration.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::helpers::TestApp;
+use super::app::TestApp;
 
-/// A key with the `refresh` permission, allowed to send tokens to [`APP_CALLBACK`].
+/// A key with the `refresh` and `entry_api` permissions, allowed to send tokens to
+/// [`APP_CALLBACK`].
 pub const KEY_WITH_REFRESH: &str = "test-key-with-refresh";
-/// A second key with `refresh`, allowed to send tokens to [`OTHER_CALLBACK`].
+/// A second key with `refresh` (and not `entry_api`), allowed to send tokens to
+/// [`OTHER_CALLBACK`].
 pub const OTHER_KEY_WITH_REFRESH: &str = "other-test-key-with-refresh";
-/// A key without `refresh`, allowed to send tokens to [`APP_CALLBACK`].
+/// A key with `entry_api` but not `refresh`, allowed to send tokens to [`APP_CALLBACK`].
 pub const KEY_WITHOUT_REFRESH: &str = "test-key-without-refresh";
+/// A key that may refresh but not use the Entry API.
+pub const KEY_WITHOUT_ENTRY_API: &str = OTHER_KEY_WITH_REFRESH;
 /// A key that lists `*`: any http(s) destination.
 pub const KEY_FOR_ANYWHERE: &str = "test-key-for-anywhere";
 pub const APP_CALLBACK: &str = "https://app.test/cb";
@@ -24,7 +29,7 @@ pub const NO_EMAIL_UID: &str = "5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22";
 pub const MISSING_DESTINATION: &str =
     "Request does not contain a destination parameter to redirect to after login.";
 
-/// What a test server is configured with; every field maps to one TOML setting.
+/// What a test server is configured with; every field maps to TOML settings.
 #[derive(Clone, Debug)]
 pub struct Setup {
     pub headless_user: Option<String>,
@@ -32,6 +37,9 @@ pub struct Setup {
     pub access_ttl: Option<String>,
     /// `None`: no `signing.private_key_file`, so the server generates and stores a key.
     pub key_file: Option<PathBuf>,
+    /// Whole TOML tables (such as `[token]` or `[admin]`) merged over the settings above, for
+    /// tests that need a setting no field covers.
+    pub sections: String,
 }
 
 impl Default for Setup {
@@ -41,6 +49,7 @@ impl Default for Setup {
             refresh_ttl: "none".into(),
             access_ttl: None,
             key_file: Some(shared_key_file().to_owned()),
+            sections: String::new(),
         }
     }
 }
@@ -60,6 +69,13 @@ impl Setup {
         }
     }
 
+    pub fn with_sections(self, sections: &str) -> Self {
+        Self {
+            sections: sections.into(),
+            ..self
+        }
+    }
+
     /// The configuration file's text for a server on `listen` with its database in `dir`.
     pub fn toml(&self, listen: &str, dir: &Path) -> String {
         let mode = if self.headless_user.is_some() {
@@ -72,7 +88,7 @@ impl Setup {
             .access_ttl
             .as_deref()
             .map(|t| format!("access_ttl = {t:?}"));
-        format!(
+        let base = format!(
             r#"
 [server]
 listen = "{listen}"
@@ -124,12 +140,34 @@ password = "noemail-secret"
             access_ttl = access_ttl.unwrap_or_default(),
             key_file = key_file.map(|p| p.to_string()).unwrap_or_default(),
             headless = self.headless_user.as_deref().unwrap_or(""),
-        )
+        );
+        if self.sections.is_empty() {
+            return base;
+        }
+        let mut merged: toml::Table = base.parse().expect("the base configuration is TOML");
+        merge(
+            &mut merged,
+            self.sections.parse().expect("the sections are TOML"),
+        );
+        merged.to_string()
     }
 
     pub async fn spawn(self) -> TestApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
         TestApp::start(self, dir).await
+    }
+}
+
+/// `extra` over `base`, table by table: TOML forbids opening a table twice, so the sections
+/// cannot simply be appended to the text.
+fn merge(base: &mut toml::Table, extra: toml::Table) {
+    for (name, value) in extra {
+        match (base.get_mut(&name), value) {
+            (Some(toml::Value::Table(into)), toml::Value::Table(from)) => merge(into, from),
+            (_, value) => {
+                base.insert(name, value);
+            }
+        }
     }
 }
 

@@ -1,0 +1,25 @@
+//! Everything the integration tests share, each concern in one place: the configuration
+//! ([`setup`]), the in-process server ([`app`]), requests and answers ([`http`]), a browser with
+//! cookies ([`browser`]), the Entry API and control plane ([`client_loop`]), an independent JWT
+//! verifier ([`jwt`]) and forger ([`forge`]), the built binary ([`process`]) and HTTP over raw
+//! TCP ([`raw_http`]). Test modules take it all with `use crate::support::*`.
+
+pub mod app;
+pub mod browser;
+pub mod client_loop;
+pub mod forge;
+pub mod http;
+pub mod jwt;
+pub mod process;
+pub mod raw_http;
+pub mod setup;
+
+pub use app::*;
+pub use browser::*;
+pub use client_loop::*;
+pub use forge::*;
+pub use http::*;
+pub use jwt::*;
+pub use process::*;
+pub use raw_http::*;
+pub use setup::*;
