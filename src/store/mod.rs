@@ -6,6 +6,7 @@ mod keys;
 mod refresh_tokens;
 mod sessions;
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -54,10 +55,12 @@ impl Store {
             .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database {url}"))?;
+        let lock = lock_migrations(options.get_filename()).await?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
             .context("cannot apply the database migrations")?;
+        drop(lock);
         Ok(Self { pool, options })
     }
 
@@ -92,4 +95,23 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// sqlx takes no lock while migrating SQLite, so two replicas starting on one empty database
+/// would both apply the migrations and one would fail. An advisory lock on a file next to the
+/// database makes them take turns; the second finds everything applied.
+async fn lock_migrations(database: &Path) -> anyhow::Result<Option<std::fs::File>> {
+    if database.as_os_str().is_empty() || database == Path::new(":memory:") {
+        return Ok(None);
+    }
+    let mut path = database.as_os_str().to_owned();
+    path.push(".migrate-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create the migration lock {}", path.display()))?;
+    let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file)).await??;
+    Ok(Some(file))
 }

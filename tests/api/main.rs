@@ -16,6 +16,7 @@ mod logs;
 mod oob;
 mod process;
 mod refresh;
+mod reliability;
 mod restart;
 mod routing;
 mod secrets;
