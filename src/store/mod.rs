@@ -50,12 +50,12 @@ impl Store {
                 format!("cannot create the database directory {}", dir.display())
             })?;
         }
+        let lock = lock_initialisation(options.get_filename()).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database {url}"))?;
-        let lock = lock_migrations(options.get_filename()).await?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
@@ -97,10 +97,11 @@ impl Store {
     }
 }
 
-/// sqlx takes no lock while migrating SQLite, so two replicas starting on one empty database
-/// would both apply the migrations and one would fail. An advisory lock on a file next to the
-/// database makes them take turns; the second finds everything applied.
-async fn lock_migrations(database: &Path) -> anyhow::Result<Option<std::fs::File>> {
+/// Two replicas starting on one empty database would both switch it to WAL (which needs an
+/// exclusive lock and can fail with SQLITE_BUSY at once) and both apply the migrations (sqlx
+/// takes no lock for SQLite). An advisory lock on a file next to the database makes them take
+/// turns; the second finds the database ready.
+async fn lock_initialisation(database: &Path) -> anyhow::Result<Option<std::fs::File>> {
     if database.as_os_str().is_empty() || database == Path::new(":memory:") {
         return Ok(None);
     }
