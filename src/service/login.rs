@@ -112,7 +112,7 @@ impl Emulator {
             .store
             .finish_login(&flow.id, now, old, &record, refresh.as_ref().map(|r| &r.1))
             .await?;
-        if finished.is_none() {
+        if !finished {
             return Err(flow_gone());
         }
         let jwt = self.tokens.access_token(user, now)?;

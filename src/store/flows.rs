@@ -88,14 +88,8 @@ impl Store {
         id: &str,
         now: i64,
     ) -> sqlx::Result<Option<FlowRecord>> {
-        sqlx::query_as(&format!(
-            "DELETE FROM flows WHERE id = ? AND kind = ? AND expires_at > ? RETURNING {COLUMNS}"
-        ))
-        .bind(id)
-        .bind(kind.as_str())
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await
+        let mut conn = self.pool.acquire().await?;
+        take_flow(&mut conn, kind, id, now).await
     }
 
     pub async fn delete_flow(&self, id: &str) -> sqlx::Result<()> {
@@ -107,7 +101,7 @@ impl Store {
     }
 
     /// Finishes a login atomically: consumes the flow, replaces the browser's session, and
-    /// stores the refresh token. `None` when the flow was already used or has expired.
+    /// stores the refresh token. `false` when the flow was already used or has expired.
     pub async fn finish_login(
         &self,
         flow_id: &str,
@@ -115,19 +109,15 @@ impl Store {
         old_session_hash: Option<[u8; 32]>,
         session: &SessionRecord,
         refresh: Option<&NewRefreshToken>,
-    ) -> sqlx::Result<Option<(FlowRecord, Option<i64>)>> {
+    ) -> sqlx::Result<bool> {
         let mut tx = self.begin_write().await?;
-        let flow: Option<FlowRecord> = sqlx::query_as(&format!(
-            "DELETE FROM flows WHERE id = ? AND kind = 'login' AND expires_at > ? RETURNING {COLUMNS}"
-        ))
-        .bind(flow_id)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(flow) = flow else {
+        if take_flow(&mut tx, FlowKind::Login, flow_id, now)
+            .await?
+            .is_none()
+        {
             tx.rollback().await?;
-            return Ok(None);
-        };
+            return Ok(false);
+        }
         if let Some(old) = old_session_hash {
             sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
                 .bind(&old[..])
@@ -135,11 +125,26 @@ impl Store {
                 .await?;
         }
         insert_session(&mut tx, session).await?;
-        let refresh_id = match refresh {
-            Some(token) => Some(insert_refresh_token(&mut tx, token).await?),
-            None => None,
-        };
+        if let Some(token) = refresh {
+            insert_refresh_token(&mut tx, token).await?;
+        }
         tx.commit().await?;
-        Ok(Some((flow, refresh_id)))
+        Ok(true)
     }
+}
+
+async fn take_flow(
+    conn: &mut sqlx::SqliteConnection,
+    kind: FlowKind,
+    id: &str,
+    now: i64,
+) -> sqlx::Result<Option<FlowRecord>> {
+    sqlx::query_as(&format!(
+        "DELETE FROM flows WHERE id = ? AND kind = ? AND expires_at > ? RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(kind.as_str())
+    .bind(now)
+    .fetch_optional(conn)
+    .await
 }
