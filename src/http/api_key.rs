@@ -78,10 +78,6 @@ impl<S: Send + Sync> FromRequestParts<S> for CallerKey {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<CallerKey>()
-            .cloned()
-            .unwrap_or_default())
+        Ok(parts.extensions.remove::<CallerKey>().unwrap_or_default())
     }
 }

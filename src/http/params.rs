@@ -58,8 +58,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        if let Some(params) = parts.extensions.get::<Params>() {
-            return Ok(params.clone());
+        // Parsed already by the API-key layer: take it rather than parse or copy it again.
+        if let Some(params) = parts.extensions.remove::<Params>() {
+            return Ok(params);
         }
         Params::parse(parts.uri.query().unwrap_or(""))
     }
