@@ -21,6 +21,7 @@ mod restart;
 mod routing;
 mod secrets;
 mod sessions;
+mod shutdown;
 
 // Issue 3: the client loop (Entry API check, clock, minting, keycloak, control-plane access).
 mod clock;

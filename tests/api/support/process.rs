@@ -167,13 +167,22 @@ impl ServerProcess {
     }
 
     /// Sends SIGTERM and waits (at most 10 s) for the exit.
-    pub async fn terminate(mut self) -> Finished {
+    pub async fn terminate(self) -> Finished {
+        self.send_sigterm().await;
+        self.wait(Duration::from_secs(10)).await
+    }
+
+    pub async fn send_sigterm(&self) {
         let pid = self.child.id().expect("still running").to_string();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().await;
         assert!(killed.expect("kill runs").success(), "SIGTERM delivered");
-        let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+    }
+
+    /// Waits for the exit, failing the test if it takes longer than `within`.
+    pub async fn wait(mut self, within: Duration) -> Finished {
+        let status = tokio::time::timeout(within, self.child.wait())
             .await
-            .expect("the server exits within 10 s of SIGTERM")
+            .unwrap_or_else(|_| panic!("the server exits within {within:?}"))
             .expect("an exit status");
         let (stdout, stderr) = (self.read("stdout.log"), self.read("stderr.log"));
         Finished {
