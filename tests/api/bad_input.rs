@@ -6,11 +6,7 @@ use crate::support::*;
 #[tokio::test]
 async fn a_parameter_given_twice_is_a_400_that_never_redirects_or_refreshes() {
     let app = TestApp::spawn().await;
-    let refresh = app
-        .log_in(KEY_WITH_REFRESH, APP_CALLBACK)
-        .await
-        .refresh()
-        .to_owned();
+    let refresh = app.refresh_token().await;
     let key = format!("apiKey={KEY_WITH_REFRESH}");
     let dest = form_query(&[("destination", APP_CALLBACK)]);
     let token = format!("refresh={refresh}");
@@ -42,11 +38,7 @@ async fn a_parameter_given_twice_is_a_400_that_never_redirects_or_refreshes() {
 #[tokio::test]
 async fn invalid_percent_encoding_is_a_4xx_and_never_a_500() {
     let app = TestApp::spawn().await;
-    let refresh = app
-        .log_in(KEY_WITH_REFRESH, APP_CALLBACK)
-        .await
-        .refresh()
-        .to_owned();
+    let refresh = app.refresh_token().await;
     // (where the bad value goes, whether the request would succeed without it)
     let templates = [
         ("/refresh?apiKey=test-key-with-refresh&refresh={}", true),

@@ -5,11 +5,7 @@ use crate::support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_parallel_refreshes_with_one_token_all_answer_200_with_valid_tokens() {
     let app = TestApp::spawn().await;
-    let refresh = app
-        .log_in(KEY_WITH_REFRESH, APP_CALLBACK)
-        .await
-        .refresh()
-        .to_owned();
+    let refresh = app.refresh_token().await;
     let public_key = key_from_pem(&app.public_pem().await);
     let url = format!(
         "{}/refresh?{}",

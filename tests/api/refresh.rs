@@ -5,11 +5,7 @@ use crate::support::*;
 #[tokio::test]
 async fn refresh_without_a_permitted_api_key_is_a_400_with_an_empty_body() {
     let app = TestApp::spawn().await;
-    let refresh = app
-        .log_in(KEY_WITH_REFRESH, APP_CALLBACK)
-        .await
-        .refresh()
-        .to_owned();
+    let refresh = app.refresh_token().await;
     let cases = [
         (form_query(&[("refresh", &refresh)]), "no key"),
         (
@@ -147,11 +143,7 @@ async fn refresh_answers_200_with_the_bare_jwt_as_plain_text_and_keeps_the_token
 #[tokio::test]
 async fn the_refresh_key_may_come_from_x_api_key_but_the_query_parameter_wins() {
     let app = TestApp::spawn().await;
-    let refresh = app
-        .log_in(KEY_WITH_REFRESH, APP_CALLBACK)
-        .await
-        .refresh()
-        .to_owned();
+    let refresh = app.refresh_token().await;
     let cases = [
         (
             form_query(&[("refresh", &refresh)]),

@@ -17,7 +17,7 @@ use uitid_emulator::service::{MintRequest, MintedTokens};
 
 use super::browser::{Browser, Tokens};
 use super::http::{client, connect_query, form_query, send, text};
-use super::setup::Setup;
+use super::setup::{APP_CALLBACK, KEY_WITH_REFRESH, Setup};
 
 /// A running server; dropping it leaves the task to die with the test's runtime.
 pub struct TestApp {
@@ -109,6 +109,12 @@ impl TestApp {
             .await;
         assert_eq!(response.status(), 303, "the login succeeds");
         Tokens::from_redirect(&response)
+    }
+
+    /// A refresh token of the default user for `KEY_WITH_REFRESH`, through the login form.
+    pub async fn refresh_token(&self) -> String {
+        let tokens = self.log_in(KEY_WITH_REFRESH, APP_CALLBACK).await;
+        tokens.refresh().to_owned()
     }
 
     pub async fn get(&self, path_and_query: &str) -> Response {
