@@ -31,7 +31,6 @@ CREATE TABLE flows (
     kind            TEXT NOT NULL CHECK (kind IN ('login', 'logout')),
     destination     TEXT NOT NULL,
     api_key_hash    BLOB,
-    refresh_allowed INTEGER NOT NULL DEFAULT 0,
     lang            TEXT NOT NULL DEFAULT 'nl',
     browser_hash    BLOB NOT NULL,
     created_at      INTEGER NOT NULL,

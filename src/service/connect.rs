@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{FLOW_TTL_SECONDS, MISSING_DESTINATION};
-use crate::config::{LoginMode, Permission};
+use crate::config::LoginMode;
 use crate::destination::{AllowedDestination, Destination};
 use crate::directory::{ApiKey, User};
 use crate::emulator::Emulator;
@@ -57,7 +57,6 @@ impl Emulator {
             id: OpaqueToken::generate().as_str().to_owned(),
             destination: destination.stored(),
             api_key_hash: key.map(|k| k.hash.0.to_vec()),
-            refresh_allowed: key.is_some_and(|k| k.may(Permission::Refresh)),
             lang: normalized_lang(request.lang).to_owned(),
             browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,

@@ -94,11 +94,12 @@ impl Emulator {
         old_session: Option<&str>,
     ) -> Result<SubmitOutcome> {
         let now = self.clock.now();
+        // The key decides at the end whether a refresh token is issued (new_refresh_token
+        // checks its permission), so the flow only needs to remember which key started it.
         let key = flow.api_key_hash.as_deref().and_then(|h| {
             let hash = TokenHash(h.try_into().ok()?);
             self.directory.api_key_by_hash(&hash)
         });
-        let key = key.filter(|_| flow.refresh_allowed);
         let refresh = self.new_refresh_token(user, key.as_deref(), now);
         let session = OpaqueToken::generate();
         let record = SessionRecord {

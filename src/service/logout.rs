@@ -48,7 +48,6 @@ impl Emulator {
             id: flow.hash().to_hex(),
             destination: destination.stored(),
             api_key_hash: None,
-            refresh_allowed: false,
             lang: "nl".into(),
             browser_hash: flow.hash().0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,

@@ -24,14 +24,12 @@ pub struct FlowRecord {
     pub id: String,
     pub destination: String,
     pub api_key_hash: Option<Vec<u8>>,
-    pub refresh_allowed: bool,
     pub lang: String,
     pub browser_hash: Vec<u8>,
     pub expires_at: i64,
 }
 
-const COLUMNS: &str =
-    "id, destination, api_key_hash, refresh_allowed, lang, browser_hash, expires_at";
+const COLUMNS: &str = "id, destination, api_key_hash, lang, browser_hash, expires_at";
 
 impl Store {
     /// Stores a new flow and drops expired ones so the table stays small.
@@ -46,15 +44,14 @@ impl Store {
             .execute(&self.pool)
             .await?;
         sqlx::query(
-            "INSERT INTO flows (id, kind, destination, api_key_hash, refresh_allowed, lang,
-                                browser_hash, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO flows (id, kind, destination, api_key_hash, lang, browser_hash,
+                                created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&flow.id)
         .bind(kind.as_str())
         .bind(&flow.destination)
         .bind(&flow.api_key_hash)
-        .bind(flow.refresh_allowed)
         .bind(&flow.lang)
         .bind(&flow.browser_hash)
         .bind(now)
