@@ -31,17 +31,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
         if listen.port() == 0 {
-            let host = if addr.ip().is_unspecified() {
-                "127.0.0.1".to_owned()
-            } else {
-                addr.ip().to_string()
-            };
-            let host = if addr.is_ipv6() && host != "127.0.0.1" {
-                format!("[{host}]")
-            } else {
-                host
-            };
-            settings.server.public_url = format!("http://{host}:{}", addr.port());
+            settings.server.public_url = local_base_url(addr);
         }
         crate::metrics::handle(); // install the recorder before the first request is counted
         let emulator = Emulator::start(settings).await?;
@@ -92,6 +82,18 @@ impl Application {
     }
 }
 
+/// `http://host:port` that reaches a server bound to `addr` from this machine: a wildcard
+/// address is reached on loopback, IPv6 hosts are bracketed.
+pub fn local_base_url(addr: SocketAddr) -> String {
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv6() => "[::1]".to_owned(),
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    format!("http://{host}:{}", addr.port())
+}
+
 /// Completes on SIGINT (Ctrl-C) or SIGTERM (`docker stop`, Kubernetes).
 pub async fn shutdown_signal() {
     let interrupt = async {
@@ -113,4 +115,23 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received; draining requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_base_url;
+
+    #[test]
+    fn a_bound_address_becomes_a_url_that_reaches_it_from_this_machine() {
+        let cases = [
+            ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+            ("[::]:8080", "http://[::1]:8080"),
+            ("127.0.0.1:80", "http://127.0.0.1:80"),
+            ("[::1]:9000", "http://[::1]:9000"),
+            ("192.0.2.7:81", "http://192.0.2.7:81"),
+        ];
+        for (bound, url) in cases {
+            assert_eq!(local_base_url(bound.parse().unwrap()), url, "{bound}");
+        }
+    }
 }

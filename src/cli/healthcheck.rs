@@ -49,11 +49,8 @@ pub fn run(url: Option<String>, config: Option<&Path>) -> anyhow::Result<()> {
 /// loopback).
 fn default_url(config: Option<&Path>) -> anyhow::Result<String> {
     let listen = load_settings(config)?.server.listen;
-    let host = match listen.ip() {
-        ip if ip.is_unspecified() && ip.is_ipv6() => "[::1]".to_owned(),
-        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
-        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-        ip => ip.to_string(),
-    };
-    Ok(format!("http://{host}:{}/health/ready", listen.port()))
+    Ok(format!(
+        "{}/health/ready",
+        crate::startup::local_base_url(listen)
+    ))
 }

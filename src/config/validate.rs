@@ -32,26 +32,38 @@ pub(super) fn write_optional_duration<S: Serializer>(
     }
 }
 
+/// The issuer upstream's test environment signs v1 tokens with (PROTOCOL.md 5.1).
+const V1_DEFAULT_ISSUER: &str = "http://culudb-jwt-provider.dev";
+
 impl Settings {
     /// `iss` of issued tokens (PROTOCOL.md 5.1, 5.2).
     pub fn issuer(&self) -> String {
         match (&self.token.issuer, self.token.profile) {
             (Some(issuer), _) if !issuer.is_empty() => issuer.clone(),
-            (_, TokenProfile::V1) => "http://culudb-jwt-provider.dev".into(),
-            (_, TokenProfile::Keycloak) => format!("{}/realms/uitid", self.public_base()),
+            (_, TokenProfile::V1) => V1_DEFAULT_ISSUER.into(),
+            (_, TokenProfile::Keycloak) => self.keycloak_default_issuer(),
         }
     }
 
     /// Issuers the Entry API check accepts: the configured one and both profiles' defaults,
     /// so tokens of either profile verify.
     pub fn accepted_issuers(&self) -> Vec<String> {
-        let mut issuers = vec![
-            self.issuer(),
-            "http://culudb-jwt-provider.dev".to_owned(),
-            format!("{}/realms/uitid", self.public_base()),
-        ];
-        issuers.dedup();
+        let mut issuers = vec![self.issuer()];
+        for default in [V1_DEFAULT_ISSUER.to_owned(), self.keycloak_default_issuer()] {
+            if !issuers.contains(&default) {
+                issuers.push(default);
+            }
+        }
         issuers
+    }
+
+    fn keycloak_default_issuer(&self) -> String {
+        format!("{}/realms/uitid", self.public_base())
+    }
+
+    /// Cookies get `Secure` when browsers reach the emulator over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_base().starts_with("https:")
     }
 
     /// Access-token lifetime: configured, else 12 h (`v1`) or 10 h (`keycloak`).

@@ -3,6 +3,8 @@
 
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
+use crate::config::Settings;
+
 /// The SSO session: a second `/connect` skips the form while it lives.
 pub const SESSION: &str = "uitid_emulator_session";
 /// A secret per browser that login forms' CSRF tokens are bound to.
@@ -10,12 +12,12 @@ pub const BROWSER: &str = "uitid_emulator_browser";
 /// The pending logout flow between `/logout` and `/logout-confirm`.
 pub const LOGOUT: &str = "uitid_emulator_logout";
 
-pub fn build(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+pub fn build(name: &'static str, value: String, settings: &Settings) -> Cookie<'static> {
     Cookie::build((name, value))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
-        .secure(secure)
+        .secure(settings.secure_cookies())
         .build()
 }
 

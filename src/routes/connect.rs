@@ -41,13 +41,11 @@ async fn connect(
             flow_id,
             new_browser,
         } => {
-            let secure = emulator.settings.public_base().starts_with("https:");
             let jar = match new_browser {
-                Some(browser) => jar.add(cookies::build(
-                    cookies::BROWSER,
-                    browser.as_str().to_owned(),
-                    secure,
-                )),
+                Some(browser) => {
+                    let value = browser.as_str().to_owned();
+                    jar.add(cookies::build(cookies::BROWSER, value, &emulator.settings))
+                }
                 None => jar,
             };
             (jar, http::found(&format!("/login?flow={flow_id}"))).into_response()

@@ -51,35 +51,26 @@ async fn submit(State(emulator): State<AppState>, jar: CookieJar, body: Bytes) -
     let old_session = jar.get(cookies::SESSION).map(|c| c.value().to_owned());
     // The login commits a transaction; run it in its own task so a client that hangs up
     // cannot drop the future half-way and leave a pooled connection mid-transaction.
+    let task = emulator.clone();
     let outcome = tokio::spawn(async move {
-        emulator
-            .submit_login(LoginSubmission {
-                flow_id: &flow_id,
-                csrf: &csrf,
-                action,
-                username: &username,
-                password: &password,
-                browser: browser.as_deref(),
-                old_session: old_session.as_deref(),
-            })
-            .await
-            .map(|outcome| {
-                (
-                    outcome,
-                    emulator.settings.public_base().starts_with("https:"),
-                )
-            })
+        task.submit_login(LoginSubmission {
+            flow_id: &flow_id,
+            csrf: &csrf,
+            action,
+            username: &username,
+            password: &password,
+            browser: browser.as_deref(),
+            old_session: old_session.as_deref(),
+        })
+        .await
     })
     .await
     .map_err(|e| Error::Internal(e.into()))??;
     Ok(match outcome {
-        (SubmitOutcome::WrongCredentials(login), _) => page::render(StatusCode::OK, &login),
-        (SubmitOutcome::LoggedIn { redirect, session }, secure) => {
-            let jar = jar.add(cookies::build(
-                cookies::SESSION,
-                session.as_str().to_owned(),
-                secure,
-            ));
+        SubmitOutcome::WrongCredentials(login) => page::render(StatusCode::OK, &login),
+        SubmitOutcome::LoggedIn { redirect, session } => {
+            let value = session.as_str().to_owned();
+            let jar = jar.add(cookies::build(cookies::SESSION, value, &emulator.settings));
             (jar, http::see_other(&redirect)).into_response()
         }
     })

@@ -32,14 +32,10 @@ async fn logout(
     let started = emulator
         .logout(params.get("destination"), caller.key, session.as_deref())
         .await?;
-    let secure = emulator.settings.public_base().starts_with("https:");
+    let flow = started.flow.as_str().to_owned();
     let jar = jar
         .add(cookies::removal(cookies::SESSION))
-        .add(cookies::build(
-            cookies::LOGOUT,
-            started.flow.as_str().to_owned(),
-            secure,
-        ));
+        .add(cookies::build(cookies::LOGOUT, flow, &emulator.settings));
     Ok((jar, http::found("/logout-confirm")).into_response())
 }
 
