@@ -38,6 +38,7 @@ impl ApiKey {
 pub struct Directory {
     users: Vec<Arc<User>>,
     keys: HashMap<String, Arc<ApiKey>>,
+    keyless_logout: Vec<AllowedDestination>,
 }
 
 impl Directory {
@@ -73,7 +74,12 @@ impl Directory {
                 (k.key.expose().to_owned(), Arc::new(key))
             })
             .collect();
-        Self { users, keys }
+        let keyless_logout = keyless_logout_destinations(&keys);
+        Self {
+            users,
+            keys,
+            keyless_logout,
+        }
     }
 
     pub fn users(&self) -> &[Arc<User>] {
@@ -90,12 +96,9 @@ impl Directory {
         self.keys.values().find(|k| &k.hash == hash).cloned()
     }
 
-    /// Every destination any key allows: what `/logout` accepts without a key.
-    pub fn all_destinations(&self) -> Vec<AllowedDestination> {
-        self.keys
-            .values()
-            .flat_map(|k| k.destinations.iter().cloned())
-            .collect()
+    /// What `/logout` accepts without a key (besides loopback and `oob`).
+    pub fn keyless_logout_destinations(&self) -> &[AllowedDestination] {
+        &self.keyless_logout
     }
 
     /// A user by uid or nick (exact), as the control plane and headless login name them.
@@ -117,4 +120,14 @@ impl Directory {
             })
             .cloned()
     }
+}
+
+/// Every destination some key lists explicitly. One key's opt-in `*` must not turn keyless
+/// logout into an open redirect, so it is left out.
+fn keyless_logout_destinations(keys: &HashMap<String, Arc<ApiKey>>) -> Vec<AllowedDestination> {
+    keys.values()
+        .flat_map(|k| k.destinations.iter())
+        .filter(|d| **d != AllowedDestination::Any)
+        .cloned()
+        .collect()
 }

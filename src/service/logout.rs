@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::FLOW_TTL_SECONDS;
-use crate::destination::{AllowedDestination, Destination};
+use crate::destination::Destination;
 use crate::directory::ApiKey;
 use crate::emulator::Emulator;
 use crate::error::{Error, Result};
@@ -26,17 +26,11 @@ impl Emulator {
         key: Option<Arc<ApiKey>>,
         session: Option<&str>,
     ) -> Result<LogoutStarted> {
-        let allowed = match key {
-            Some(key) => key.destinations.clone(),
-            // One key's opt-in `*` must not turn keyless logout into an open redirect.
-            None => self
-                .directory
-                .all_destinations()
-                .into_iter()
-                .filter(|d| *d != AllowedDestination::Any)
-                .collect(),
+        let allowed = match &key {
+            Some(key) => &key.destinations,
+            None => self.directory.keyless_logout_destinations(),
         };
-        let destination = self.checked_destination(destination, &allowed)?;
+        let destination = self.checked_destination(destination, allowed)?;
         if let Some(session) = session {
             self.store
                 .delete_session(OpaqueToken::presented(session).hash().as_bytes())
