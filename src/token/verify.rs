@@ -72,13 +72,15 @@ pub fn check(
         return Err(Refusal::BadSignature);
     }
     let message = &token.as_bytes()[..header_and_payload_len(token)];
-    let candidates: Vec<&VerifyingKey> = match header.get("kid").and_then(Value::as_str) {
-        Some(kid) => keys.iter().filter(|k| k.kid == kid).collect(),
-        None => keys.iter().collect(),
-    };
-    let verified = candidates.iter().any(|k| {
-        jsonwebtoken::crypto::verify(signature, message, &k.key, Algorithm::RS256).unwrap_or(false)
-    });
+    // With a `kid`, only that key may have signed; without one (v1 tokens), any published key.
+    let kid = header.get("kid").and_then(Value::as_str);
+    let verified = keys
+        .iter()
+        .filter(|k| kid.is_none_or(|kid| k.kid == kid))
+        .any(|k| {
+            jsonwebtoken::crypto::verify(signature, message, &k.key, Algorithm::RS256)
+                .unwrap_or(false)
+        });
     if !verified {
         return Err(Refusal::BadSignature);
     }
