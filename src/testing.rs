@@ -185,8 +185,9 @@ impl TestServerBuilder {
     }
 }
 
-/// One RSA key per test process: generating a key per server would dominate test time.
-fn shared_test_key() -> anyhow::Result<&'static str> {
+/// One RSA private key (PKCS#8 PEM) per test process: generating a key per server would
+/// dominate test time. Public so test suites that build servers themselves can reuse it.
+pub fn shared_test_key() -> anyhow::Result<&'static str> {
     static KEY: OnceLock<String> = OnceLock::new();
     if let Some(pem) = KEY.get() {
         return Ok(pem);

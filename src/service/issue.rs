@@ -6,8 +6,7 @@ use crate::emulator::Emulator;
 use crate::store::NewRefreshToken;
 use crate::token::OpaqueToken;
 
-/// Tokens handed to a client once.
-#[derive(Debug)]
+/// Tokens handed to a client once. No `Debug`: they must never reach a log.
 pub struct IssuedTokens {
     pub jwt: String,
     pub refresh: Option<OpaqueToken>,

@@ -8,7 +8,8 @@ use crate::emulator::Emulator;
 use crate::error::{Error, Result};
 use crate::token::AccessOptions;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// No `Debug`: it carries an API key.
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MintRequest {
     /// uid or nick of a configured user.
@@ -27,7 +28,8 @@ pub struct MintRequest {
     pub expired: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// No `Debug`: the tokens must never reach a log.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct MintedTokens {
     pub jwt: String,
     #[serde(skip_serializing_if = "Option::is_none")]

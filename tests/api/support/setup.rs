@@ -175,10 +175,10 @@ fn merge(base: &mut toml::Table, extra: toml::Table) {
 pub fn shared_key_file() -> &'static Path {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
     FILE.get_or_init(|| {
-        let key = uitid_emulator::token::SigningKey::generate().expect("an RSA key");
+        let pem = uitid_emulator::testing::shared_test_key().expect("an RSA key");
         let dir = tempfile::tempdir().expect("a temporary directory").keep();
         let path = dir.join("signing-key.pem");
-        std::fs::write(&path, &key.private_pem).expect("the key file is written");
+        std::fs::write(&path, pem).expect("the key file is written");
         path
     })
 }
