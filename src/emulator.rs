@@ -2,6 +2,7 @@
 //! behind an `Arc`; the route modules and the control plane call its methods.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use anyhow::Context;
 
@@ -17,7 +18,12 @@ pub struct Emulator {
     pub tokens: TokenService,
     pub directory: Directory,
     pub clock: Clock,
+    /// Emulator-clock second of the last purge of expired flows and sessions.
+    last_purge: AtomicI64,
 }
+
+/// Expired flows and sessions are dropped at most this often, not on every write.
+const PURGE_INTERVAL_SECONDS: i64 = 60;
 
 impl Emulator {
     /// Opens the database, loads or generates the signing key, and resolves the directory.
@@ -32,7 +38,26 @@ impl Emulator {
             store,
             clock,
             settings,
+            last_purge: AtomicI64::new(i64::MIN),
         }))
+    }
+
+    /// Drops expired flows and sessions when the last purge is a minute old (by the emulator
+    /// clock, which may also move backwards), so the tables stay small without a write per
+    /// request. Called on the paths that add rows.
+    pub(crate) async fn purge_expired_if_due(&self, now: i64) -> crate::error::Result<()> {
+        let last = self.last_purge.load(Ordering::Relaxed);
+        let due = last == i64::MIN || (now - last).abs() >= PURGE_INTERVAL_SECONDS;
+        // Only the caller that moves the mark purges; concurrent callers go on.
+        if due
+            && self
+                .last_purge
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.store.purge_expired(now).await?;
+        }
+        Ok(())
     }
 }
 

@@ -61,6 +61,7 @@ impl Emulator {
             browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,
         };
+        self.purge_expired_if_due(now).await?;
         self.store.insert_flow(FlowKind::Login, &flow, now).await?;
         Ok(ConnectOutcome::ShowLogin {
             flow_id: flow.id,

@@ -46,6 +46,7 @@ impl Emulator {
             browser_hash: flow.hash().0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,
         };
+        self.purge_expired_if_due(now).await?;
         self.store
             .insert_flow(FlowKind::Logout, &record, now)
             .await?;

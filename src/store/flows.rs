@@ -39,10 +39,6 @@ impl Store {
         flow: &FlowRecord,
         now: i64,
     ) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM flows WHERE expires_at <= ?")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
         sqlx::query(
             "INSERT INTO flows (id, kind, destination, api_key_hash, lang, browser_hash,
                                 created_at, expires_at)

@@ -26,6 +26,18 @@ impl Store {
         .await
     }
 
+    /// Drops expired flows and sessions in one write transaction (housekeeping).
+    pub async fn purge_expired(&self, now: i64) -> sqlx::Result<()> {
+        let mut tx = self.begin_write().await?;
+        for table in ["flows", "sessions"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= ?"))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
     pub async fn delete_session(&self, id_hash: &[u8]) -> sqlx::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
             .bind(id_hash)
@@ -39,10 +51,6 @@ pub(super) async fn insert_session(
     conn: &mut sqlx::SqliteConnection,
     session: &SessionRecord,
 ) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
-        .bind(session.created_at)
-        .execute(&mut *conn)
-        .await?;
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_uid, created_at, expires_at) VALUES (?, ?, ?, ?)",
     )

@@ -8,6 +8,7 @@ mod concurrency;
 mod connect;
 mod destinations;
 mod headless;
+mod housekeeping;
 mod keys_and_tokens;
 mod login;
 mod login_page;

@@ -1,0 +1,47 @@
+//! Expired login flows and sessions do not pile up: they are purged (at most once a minute,
+//! by the emulator clock) when new flows are added.
+
+use crate::support::*;
+
+async fn rows(app: &TestApp, table: &str) -> i64 {
+    let url = format!(
+        "sqlite://{}",
+        app.database_dir().join("db.sqlite").display()
+    );
+    let pool = sqlx::SqlitePool::connect(&url)
+        .await
+        .expect("the database opens");
+    let count = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&pool)
+        .await
+        .expect("the rows are counted");
+    pool.close().await;
+    count
+}
+
+#[tokio::test]
+async fn expired_flows_and_sessions_are_purged_when_new_flows_arrive() {
+    let app = TestApp::spawn().await;
+    app.log_in(KEY_WITH_REFRESH, APP_CALLBACK).await; // one session
+    let pending = app.browser();
+    pending
+        .open_form(&connect_query(KEY_WITH_REFRESH, APP_CALLBACK))
+        .await; // one open flow
+    assert_eq!(
+        (rows(&app, "flows").await, rows(&app, "sessions").await),
+        (1, 1)
+    );
+
+    // Past the 10 h session and 30 min flow lifetimes, and past the purge interval.
+    app.emulator().clock.advance(11 * 3600);
+    pending
+        .open_form(&connect_query(KEY_WITH_REFRESH, APP_CALLBACK))
+        .await;
+
+    assert_eq!(rows(&app, "flows").await, 1, "only the new flow is left");
+    assert_eq!(
+        rows(&app, "sessions").await,
+        0,
+        "the expired session is gone"
+    );
+}
