@@ -52,19 +52,20 @@ pub async fn resolve_api_key(
 }
 
 pub async fn require_refresh(request: Request, next: Next) -> Response {
-    let caller = request
-        .extensions()
-        .get::<CallerKey>()
-        .cloned()
-        .unwrap_or_default();
-    match (&caller.presented, &caller.key) {
-        (_, Some(key)) if key.may(Permission::Refresh) => next.run(request).await,
-        (None, _) => refuse("no API key"),
-        (Some(_), None) => refuse("unknown API key"),
-        (Some(_), Some(key)) => refuse(&format!(
+    let refusal = match request.extensions().get::<CallerKey>() {
+        Some(CallerKey { key: Some(key), .. }) if key.may(Permission::Refresh) => None,
+        Some(CallerKey { key: Some(key), .. }) => Some(format!(
             "API key {:?} lacks the refresh permission",
             key.name
         )),
+        Some(CallerKey {
+            presented: Some(_), ..
+        }) => Some("unknown API key".to_owned()),
+        _ => Some("no API key".to_owned()),
+    };
+    match refusal {
+        None => next.run(request).await,
+        Some(reason) => refuse(&reason),
     }
 }
 
