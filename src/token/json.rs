@@ -1,45 +1,13 @@
 //! Compact JSON written the way PHP's `json_encode` writes it with default flags (PROTOCOL.md
 //! 5.1): `/` escaped as `\/` and non-ASCII as `\uXXXX`, so tokens match upstream byte for byte.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// An ordered list of claims or header members; order is part of the wire format.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OrderedJson(Vec<(String, Value)>);
-
-impl OrderedJson {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`, keeping its position if present, appending it otherwise.
-    pub fn set(&mut self, name: &str, value: impl Into<Value>) -> &mut Self {
-        let value = value.into();
-        match self.0.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((name.to_owned(), value)),
-        }
-        self
-    }
-
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-
-    /// Compact JSON; `php_escaping` selects PHP's `json_encode` style.
-    pub fn to_json(&self, php_escaping: bool) -> String {
-        let mut out = String::from("{");
-        for (i, (name, value)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&Value::from(name.as_str()).to_string());
-            out.push(':');
-            out.push_str(&value.to_string());
-        }
-        out.push('}');
-        if php_escaping { php_escape(&out) } else { out }
-    }
+/// Compact JSON of `members` in their order (serde_json's `preserve_order` keeps insertion
+/// order, and re-inserting a member keeps its place); `php_escaping` selects PHP's style.
+pub fn to_json(members: &Map<String, Value>, php_escaping: bool) -> String {
+    let out = serde_json::to_string(members).expect("a map of JSON values always serializes");
+    if php_escaping { php_escape(&out) } else { out }
 }
 
 /// Rewrites serde_json output into `json_encode` output. `/` only ever occurs inside strings,
@@ -63,28 +31,31 @@ fn php_escape(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    fn members(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
 
     #[test]
     fn slashes_and_non_ascii_are_escaped_like_php() {
-        let mut claims = OrderedJson::new();
-        claims
-            .set("iss", "http://culudb-jwt-provider.dev")
-            .set("nick", "Zoë 😀");
+        let claims = members(json!({"iss": "http://culudb-jwt-provider.dev", "nick": "Zoë 😀"}));
         assert_eq!(
-            claims.to_json(true),
+            to_json(&claims, true),
             r#"{"iss":"http:\/\/culudb-jwt-provider.dev","nick":"Zo\u00eb \ud83d\ude00"}"#
         );
         assert_eq!(
-            claims.to_json(false),
+            to_json(&claims, false),
             r#"{"iss":"http://culudb-jwt-provider.dev","nick":"Zoë 😀"}"#
         );
     }
 
     #[test]
     fn setting_an_existing_member_keeps_its_position() {
-        let mut claims = OrderedJson::new();
-        claims.set("a", 1).set("b", 2).set("a", 3);
-        assert_eq!(claims.to_json(false), r#"{"a":3,"b":2}"#);
+        let mut claims = members(json!({"a": 1, "b": 2}));
+        claims.insert("a".into(), json!(3));
+        assert_eq!(to_json(&claims, false), r#"{"a":3,"b":2}"#);
     }
 }

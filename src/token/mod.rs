@@ -13,12 +13,11 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::config::{Settings, TokenProfile};
 use crate::directory::User;
 
-pub use json::OrderedJson;
 pub use keys::{Jwk, MIN_RSA_BITS, SigningKey};
 pub use opaque::{OpaqueToken, TokenHash};
 pub use verify::{LEEWAY_SECONDS, Refusal, VerifyingKey};
@@ -84,10 +83,6 @@ impl TokenService {
         &self.issuer
     }
 
-    pub fn profile(&self) -> TokenProfile {
-        self.profile
-    }
-
     /// An access token of the configured profile for `user`, issued at `now` (emulator clock).
     pub fn access_token(&self, user: &User, now: i64) -> anyhow::Result<String> {
         self.access_token_with(user, now, &AccessOptions::default())
@@ -115,18 +110,18 @@ impl TokenService {
             TokenProfile::Keycloak => claims::keycloak(&self.issuer, &self.client_id, user, &time),
         };
         for (name, value) in user.claims.iter().chain(&options.claims) {
-            claims.set(name, value.clone());
+            claims.insert(name.clone(), value.clone());
         }
         crate::metrics::token_issued("access");
         match self.profile {
-            TokenProfile::V1 => self.sign(V1_HEADER, &claims.to_json(true)),
+            TokenProfile::V1 => self.sign(V1_HEADER, &json::to_json(&claims, true)),
             TokenProfile::Keycloak => {
-                let mut header = OrderedJson::new();
-                header
-                    .set("alg", "RS256")
-                    .set("typ", "JWT")
-                    .set("kid", self.key.kid.as_str());
-                self.sign(&header.to_json(false), &claims.to_json(false))
+                let header =
+                    claims::members(json!({"alg": "RS256", "typ": "JWT", "kid": self.key.kid}));
+                self.sign(
+                    &json::to_json(&header, false),
+                    &json::to_json(&claims, false),
+                )
             }
         }
     }
