@@ -1,38 +1,12 @@
 //! The fake UiTiD accounts and the API keys, resolved from configuration.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::config::{Permission, Secret, Settings};
+use crate::config::Settings;
 use crate::destination::AllowedDestination;
-use crate::token::TokenHash;
-
-/// A fake UiTiD account.
-#[derive(Debug, Clone)]
-pub struct User {
-    pub uid: String,
-    pub nick: String,
-    pub email: String,
-    pub password: Secret,
-    /// Extra claims added to this user's tokens.
-    pub claims: serde_json::Map<String, serde_json::Value>,
-}
-
-/// A configured API key. The key itself is only kept as a hash, which is what refresh tokens
-/// are bound to in the database.
-#[derive(Debug, Clone)]
-pub struct ApiKey {
-    pub hash: TokenHash,
-    pub name: String,
-    pub permissions: HashSet<Permission>,
-    pub destinations: Vec<AllowedDestination>,
-}
-
-impl ApiKey {
-    pub fn may(&self, permission: Permission) -> bool {
-        self.permissions.contains(&permission)
-    }
-}
+use crate::model::{ApiKey, User};
+use crate::secret::TokenHash;
 
 #[derive(Debug, Default)]
 pub struct Directory {

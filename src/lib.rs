@@ -5,16 +5,18 @@
 //! database, clock and minting at hand); embedders use [`startup::Application::build`] on port 0
 //! and read the real port from [`startup::Application::port`].
 
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod destination;
 pub mod directory;
-pub mod emulator;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod model;
 pub mod routes;
+pub mod secret;
 pub mod server;
 pub mod service;
 pub mod startup;

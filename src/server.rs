@@ -4,14 +4,10 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -20,14 +16,17 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 use crate::config::ServerSettings;
+use crate::http::middleware::InFlight;
 
 /// hyper's read buffer for a request head: bounds memory per connection. The exact limits
 /// clients see are checked in `http::limits` (this one depends on how the bytes arrive).
 const MAX_HEAD_BYTES: usize = 32 * 1024;
 
+/// Serves `router` (whose pipeline counts requests in `in_flight`) until `signal`.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    in_flight: InFlight,
     settings: &ServerSettings,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -37,11 +36,6 @@ pub async fn serve(
         .max_buf_size(MAX_HEAD_BYTES)
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
-    let in_flight = InFlight::default();
-    let router = router.layer(axum::middleware::from_fn_with_state(
-        in_flight.clone(),
-        count_in_flight,
-    ));
     tokio::pin!(signal);
     loop {
         let (stream, peer) = tokio::select! {
@@ -81,43 +75,4 @@ pub async fn serve(
         () = tokio::time::sleep(settings.drain_timeout) => tracing::warn!("drain timeout reached; closing"),
     }
     Ok(())
-}
-
-/// Requests between their headers and their response.
-#[derive(Clone, Default)]
-struct InFlight(Arc<AtomicUsize>);
-
-impl InFlight {
-    /// Completes once no request has been in flight for a moment, so a response that was just
-    /// produced is also written out.
-    async fn settled(&self) {
-        let mut quiet_checks = 0;
-        while quiet_checks < 5 {
-            quiet_checks = if self.0.load(Ordering::Acquire) == 0 {
-                quiet_checks + 1
-            } else {
-                0
-            };
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-async fn count_in_flight(
-    State(in_flight): State<InFlight>,
-    request: Request,
-    next: Next,
-) -> Response {
-    in_flight.0.fetch_add(1, Ordering::AcqRel);
-    // Decrement even if the handler's future is dropped (client gone, timeout).
-    let _guard = DecrementOnDrop(&in_flight.0);
-    next.run(request).await
-}
-
-struct DecrementOnDrop<'a>(&'a AtomicUsize);
-
-impl Drop for DecrementOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
 }

@@ -4,20 +4,21 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::app::{App, AppState};
 use crate::config::Settings;
-use crate::emulator::Emulator;
+use crate::http::middleware::InFlight;
 use crate::routes;
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    emulator: Arc<Emulator>,
+    in_flight: InFlight,
+    state: AppState,
 }
 
 impl Application {
@@ -34,12 +35,14 @@ impl Application {
             settings.server.public_url = local_base_url(addr);
         }
         crate::metrics::handle(); // install the recorder before the first request is counted
-        let emulator = Emulator::start(settings).await?;
-        let router = routes::router(emulator.clone());
+        let state = App::start(settings).await?;
+        let in_flight = InFlight::default();
+        let router = routes::router(state.clone(), in_flight.clone());
         Ok(Self {
             listener,
             router,
-            emulator,
+            in_flight,
+            state,
         })
     }
 
@@ -55,11 +58,12 @@ impl Application {
 
     /// The base URL clients use (`server.public_url`, without a trailing slash).
     pub fn base_url(&self) -> String {
-        self.emulator.settings.public_base().to_owned()
+        self.state.settings().public_base().to_owned()
     }
 
-    pub fn emulator(&self) -> Arc<Emulator> {
-        self.emulator.clone()
+    /// The services, for what a caller arranges without HTTP (minting, the clock).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
     }
 
     /// Serves until SIGINT or SIGTERM.
@@ -74,9 +78,9 @@ impl Application {
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(address = %self.listener.local_addr()?, "uitid-emulator listening");
-        let settings = &self.emulator.settings.server;
-        crate::server::serve(self.listener, self.router, settings, signal).await?;
-        self.emulator.store.close().await;
+        let settings = &self.state.settings().server;
+        crate::server::serve(self.listener, self.router, self.in_flight, settings, signal).await?;
+        self.state.close().await;
         tracing::info!("uitid-emulator stopped");
         Ok(())
     }

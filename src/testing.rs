@@ -30,15 +30,15 @@
 //! # }
 //! ```
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::app::AppState;
 use crate::config::{DEFAULT_CONFIG, LoginMode, Settings, settings_from_toml};
-use crate::emulator::Emulator;
-use crate::error::Result;
+use crate::error::ControlError;
 use crate::service::{MintRequest, MintedTokens};
 use crate::startup::Application;
 use crate::token::SigningKey;
@@ -46,7 +46,7 @@ use crate::token::SigningKey;
 /// A running emulator; stops when dropped.
 pub struct TestServer {
     base_url: String,
-    emulator: Arc<Emulator>,
+    state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
@@ -82,37 +82,37 @@ impl TestServer {
     }
 
     /// Tokens for a user and key without a login (like `POST /_emulator/tokens`).
-    pub async fn mint(&self, request: MintRequest) -> Result<MintedTokens> {
-        self.emulator.mint(&request).await
+    pub async fn mint(&self, request: MintRequest) -> Result<MintedTokens, ControlError> {
+        self.state.mint.mint(&request).await
     }
 
     /// Moves the emulator clock forward (e.g. past a token's expiry).
     pub fn advance_clock(&self, by: Duration) {
-        self.emulator.clock.advance(by.as_secs() as i64);
+        self.state.clock.advance(by.as_secs() as i64);
     }
 
     /// Sets the clock's offset from wall time, in seconds (negative: the past).
     pub fn set_clock_offset(&self, seconds: i64) {
-        self.emulator.clock.set_offset(seconds);
+        self.state.clock.set_offset(seconds);
     }
 
     pub fn reset_clock(&self) {
-        self.emulator.clock.set_offset(0);
+        self.state.clock.set_offset(0);
     }
 
     /// Unix seconds as the emulator sees them.
     pub fn now(&self) -> i64 {
-        self.emulator.clock.now()
+        self.state.clock.now()
     }
 
     /// The PEM public key resource servers verify tokens with.
     pub fn public_pem(&self) -> String {
-        self.emulator.tokens.active_key().public_pem.clone()
+        self.state.keys.public_pem().to_owned()
     }
 
-    /// The emulator core, for anything the methods above do not cover.
-    pub fn emulator(&self) -> &Arc<Emulator> {
-        &self.emulator
+    /// The services, for anything the methods above do not cover.
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// Stops the server and waits until in-flight requests have finished.
@@ -170,14 +170,14 @@ impl TestServerBuilder {
             self.settings.signing.private_key_file = key_file.display().to_string();
         }
         let app = Application::build(self.settings).await?;
-        let (base_url, emulator) = (app.base_url(), app.emulator());
+        let (base_url, state) = (app.base_url(), app.state());
         let (shutdown, stopped) = oneshot::channel();
         let task = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
         Ok(TestServer {
             base_url,
-            emulator,
+            state,
             shutdown: Some(shutdown),
             task: Some(task),
             _dir: dir,

@@ -3,8 +3,9 @@
 
 use clap::Args;
 
+use crate::app::App;
 use crate::config::Settings;
-use crate::emulator::Emulator;
+use crate::error::ControlError;
 use crate::service::MintRequest;
 
 #[derive(Debug, Args)]
@@ -27,7 +28,7 @@ pub struct MintArgs {
 }
 
 pub async fn run(settings: Settings, args: MintArgs) -> anyhow::Result<()> {
-    let emulator = Emulator::start(settings).await?;
+    let state = App::start(settings).await?;
     let request = MintRequest {
         user: args.user,
         api_key: args.api_key,
@@ -35,16 +36,14 @@ pub async fn run(settings: Settings, args: MintArgs) -> anyhow::Result<()> {
         expired: args.expired,
         ..Default::default()
     };
-    let minted = emulator.mint(&request).await.map_err(|e| match e {
-        crate::error::Error::Control { message, field, .. } => {
-            anyhow::anyhow!(
-                "{}: {message}",
-                field.map(|f| f.replace('_', "-")).unwrap_or_default()
-            )
+    let minted = state.mint.mint(&request).await.map_err(|e| match e {
+        // Name the command-line flag the field came from.
+        ControlError::Invalid { field, message } => {
+            anyhow::anyhow!("{}: {message}", field.replace('_', "-"))
         }
         other => anyhow::Error::from(other),
     });
-    emulator.store.close().await;
+    state.close().await;
     let minted = minted?;
     if args.json {
         println!("{}", serde_json::to_string(&minted)?);

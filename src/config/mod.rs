@@ -2,7 +2,6 @@
 //! `UITID_EMULATOR__SECTION__KEY` environment variables. Field names are a user-facing interface.
 
 mod load;
-mod secret;
 mod validate;
 
 use std::net::SocketAddr;
@@ -10,8 +9,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::Permission;
+pub use crate::secret::Secret;
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
-pub use secret::Secret;
 
 /// Everything the emulator is configured with.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -172,16 +172,6 @@ pub enum LogFormat {
 #[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
     pub format: LogFormat,
-}
-
-/// What an API key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    /// May receive and use refresh tokens.
-    Refresh,
-    /// May call the Entry API stand-in (`/user`).
-    EntryApi,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

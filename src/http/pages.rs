@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::token::OpaqueToken;
+use crate::secret::OpaqueToken;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}\
 label{display:block;margin:.6rem 0 .2rem}input{font-size:1rem;padding:.3rem;width:20rem}\

@@ -1,11 +1,11 @@
-//! Strict query and form parsing: a parameter given twice is a 400 (PROTOCOL.md 4), and so is
+//! Strict query and form parsing: a parameter given twice is a 400 (`docs/protocol.md#provider-routes`), and so is
 //! percent-encoding that does not decode to UTF-8, so no two readers can disagree on a value.
 
 use axum::extract::{FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use percent_encoding::percent_decode_str;
 
-use crate::error::Error;
+use crate::error::ProviderError;
 
 /// Decoded `name=value` pairs, each name at most once.
 #[derive(Debug, Clone, Default)]
@@ -13,13 +13,13 @@ pub struct Params(Vec<(String, String)>);
 
 impl Params {
     /// Parses `application/x-www-form-urlencoded` text (a query string or a form body).
-    pub fn parse(raw: &str) -> Result<Self, Error> {
+    pub fn parse(raw: &str) -> Result<Self, ProviderError> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         for part in raw.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = part.split_once('=').unwrap_or((part, ""));
             let (name, value) = (decode(name)?, decode(value)?);
             if pairs.iter().any(|(n, _)| *n == name) {
-                return Err(Error::BadRequest(format!(
+                return Err(ProviderError::BadRequest(format!(
                     "Parameter \"{}\" is given more than once.",
                     printable(&name)
                 )));
@@ -42,11 +42,13 @@ impl Params {
     }
 }
 
-fn decode(text: &str) -> Result<String, Error> {
+fn decode(text: &str) -> Result<String, ProviderError> {
     percent_decode_str(&text.replace('+', " "))
         .decode_utf8()
         .map(|v| v.into_owned())
-        .map_err(|_| Error::BadRequest("A parameter is not valid percent-encoded UTF-8.".into()))
+        .map_err(|_| {
+            ProviderError::BadRequest("A parameter is not valid percent-encoded UTF-8.".into())
+        })
 }
 
 /// A parameter name made safe to echo in a plain-text answer.
@@ -55,7 +57,7 @@ fn printable(name: &str) -> String {
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
-    type Rejection = Error;
+    type Rejection = ProviderError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         // Parsed already by the API-key layer: take it rather than parse or copy it again.

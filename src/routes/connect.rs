@@ -1,4 +1,4 @@
-//! `GET /connect` and the legacy `GET /culturefeed/oauth/connect` (PROTOCOL.md 4.1).
+//! `GET /connect` and the legacy `GET /culturefeed/oauth/connect` (`docs/protocol.md#connect`).
 
 use axum::Router;
 use axum::extract::State;
@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
 
-use super::AppState;
-use crate::error::Result;
-use crate::http::api_key::{CallerKey, resolve_api_key};
+use crate::app::AppState;
+use crate::error::ProviderError;
+use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
 use crate::http::params::Params;
 use crate::http::{self, cookies};
 use crate::service::{ConnectOutcome, ConnectRequest};
@@ -23,11 +23,11 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// A 302 (never the cacheable 301 upstream uses) to the login form, or straight to the
 /// destination when the browser is already logged in or login is headless.
 async fn connect(
-    State(emulator): State<AppState>,
+    State(state): State<AppState>,
     params: Params,
     caller: CallerKey,
     jar: CookieJar,
-) -> Result<Response> {
+) -> Result<Response, ProviderError> {
     let request = ConnectRequest {
         destination: params.get("destination"),
         key: caller.key,
@@ -35,7 +35,7 @@ async fn connect(
         browser: jar.get(cookies::BROWSER).map(|c| c.value()),
         session: jar.get(cookies::SESSION).map(|c| c.value()),
     };
-    Ok(match emulator.connect(request).await? {
+    Ok(match state.connect.connect(request).await? {
         ConnectOutcome::Redirect(url) => http::found(&url),
         ConnectOutcome::ShowLogin {
             flow_id,
@@ -44,7 +44,7 @@ async fn connect(
             let jar = match new_browser {
                 Some(browser) => {
                     let value = browser.as_str().to_owned();
-                    jar.add(cookies::build(cookies::BROWSER, value, &emulator.settings))
+                    jar.add(cookies::build(cookies::BROWSER, value, state.settings()))
                 }
                 None => jar,
             };

@@ -1,13 +1,13 @@
-//! `GET /user`: the UiTdatabank Entry API's token check (PROTOCOL.md 6).
+//! `GET /user`: the UiTdatabank Entry API's token check (`docs/protocol.md#entry-api-check`).
 
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::AppState;
-use crate::error::Result;
-use crate::http::api_key::{CallerKey, resolve_api_key};
+use crate::app::AppState;
+use crate::error::EntryApiError;
+use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
 use crate::service::EntryApiUser;
 
 pub fn router(state: AppState) -> Router<AppState> {
@@ -17,15 +17,15 @@ pub fn router(state: AppState) -> Router<AppState> {
 }
 
 async fn user(
-    State(emulator): State<AppState>,
+    State(state): State<AppState>,
     caller: CallerKey,
     headers: HeaderMap,
-) -> Result<Json<EntryApiUser>> {
+) -> Result<Json<EntryApiUser>, EntryApiError> {
     // A header that is not text is as good as a malformed one.
     let authorization = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or(""));
-    let user = emulator.entry_api_user(
+    let user = state.entry_api.user(
         authorization,
         caller.presented.as_deref(),
         caller.key.as_deref(),

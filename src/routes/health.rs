@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::AppState;
+use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,9 +22,9 @@ async fn live() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-async fn ready(State(emulator): State<AppState>) -> impl IntoResponse {
-    let kid = emulator.tokens.active_key().kid.clone();
-    match emulator.store.probe_writable().await {
+async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    let kid = state.keys.active_kid().to_owned();
+    match state.health.database_writable().await {
         Ok(()) => (
             StatusCode::OK,
             Json(json!({ "status": "ok", "database": "writable", "signing_key": kid })),

@@ -1,4 +1,4 @@
-//! Key publication (PROTOCOL.md 5.3): the active public key as PEM, every published key as a
+//! Key publication (`docs/protocol.md#keys`): the active public key as PEM, every published key as a
 //! JWK set with public members only, and the OIDC discovery document of the keycloak profile.
 
 use axum::Json;
@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::json;
 
-use super::AppState;
+use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,20 +22,20 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-async fn public_pem(State(emulator): State<AppState>) -> impl IntoResponse {
-    let pem = emulator.tokens.active_key().public_pem.clone();
+async fn public_pem(State(state): State<AppState>) -> impl IntoResponse {
+    let pem = state.keys.public_pem().to_owned();
     ([(header::CONTENT_TYPE, "application/x-pem-file")], pem)
 }
 
-async fn jwks(State(emulator): State<AppState>) -> impl IntoResponse {
-    Json(json!({ "keys": emulator.tokens.published_keys() }))
+async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
+    Json(json!({ "keys": state.keys.published() }))
 }
 
 /// Enough of Keycloak's discovery document for OIDC libraries to find the keys and issuer.
-async fn discovery(State(emulator): State<AppState>) -> impl IntoResponse {
-    let base = emulator.settings.public_base();
+async fn discovery(State(state): State<AppState>) -> impl IntoResponse {
+    let base = state.settings().public_base();
     Json(json!({
-        "issuer": emulator.tokens.issuer(),
+        "issuer": state.keys.issuer(),
         "authorization_endpoint": format!("{base}/connect"),
         "jwks_uri": format!("{base}/realms/uitid/protocol/openid-connect/certs"),
         "response_types_supported": ["id_token"],

@@ -1,4 +1,4 @@
-//! `/login`: the identity provider's form (PROTOCOL.md 4.2). GET shows it for a flow; POST
+//! `/login`: the identity provider's form (`docs/protocol.md#login`). GET shows it for a flow; POST
 //! checks CSRF, then cancels (400, empty) or logs in (new session cookie, 303 with tokens).
 
 use axum::Router;
@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
 
-use super::AppState;
-use crate::error::{Error, Result};
+use crate::app::AppState;
+use crate::error::{Failure, ProviderError};
 use crate::http::params::Params;
 use crate::http::{self, cookies};
 use crate::service::{LoginAction, LoginSubmission, SubmitOutcome};
@@ -22,21 +22,25 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn show(
-    State(emulator): State<AppState>,
+    State(state): State<AppState>,
     params: Params,
     jar: CookieJar,
-) -> Result<Response> {
-    let flow = params
-        .non_empty("flow")
-        .ok_or_else(|| Error::BadRequest("Missing flow parameter; start from /connect.".into()))?;
+) -> Result<Response, ProviderError> {
+    let flow = params.non_empty("flow").ok_or_else(|| {
+        ProviderError::BadRequest("Missing flow parameter; start from /connect.".into())
+    })?;
     let browser = jar.get(cookies::BROWSER).map(|c| c.value());
-    let login = emulator.login_page(flow, browser).await?;
+    let login = state.login.page(flow, browser).await?;
     Ok(page::render(StatusCode::OK, &login))
 }
 
-async fn submit(State(emulator): State<AppState>, jar: CookieJar, body: Bytes) -> Result<Response> {
+async fn submit(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, ProviderError> {
     let text = std::str::from_utf8(&body)
-        .map_err(|_| Error::BadRequest("The form is not UTF-8.".into()))?;
+        .map_err(|_| ProviderError::BadRequest("The form is not UTF-8.".into()))?;
     let form = Params::parse(text)?;
     let flow_id = form.get("flow").unwrap_or("").to_owned();
     let csrf = form.get("csrf").unwrap_or("").to_owned();
@@ -51,26 +55,27 @@ async fn submit(State(emulator): State<AppState>, jar: CookieJar, body: Bytes) -
     let old_session = jar.get(cookies::SESSION).map(|c| c.value().to_owned());
     // The login commits a transaction; run it in its own task so a client that hangs up
     // cannot drop the future half-way and leave a pooled connection mid-transaction.
-    let task = emulator.clone();
+    let login = state.login.clone();
     let outcome = tokio::spawn(async move {
-        task.submit_login(LoginSubmission {
-            flow_id: &flow_id,
-            csrf: &csrf,
-            action,
-            username: &username,
-            password: &password,
-            browser: browser.as_deref(),
-            old_session: old_session.as_deref(),
-        })
-        .await
+        login
+            .submit(LoginSubmission {
+                flow_id: &flow_id,
+                csrf: &csrf,
+                action,
+                username: &username,
+                password: &password,
+                browser: browser.as_deref(),
+                old_session: old_session.as_deref(),
+            })
+            .await
     })
     .await
-    .map_err(|e| Error::Internal(e.into()))??;
+    .map_err(|e| Failure::Internal(e.into()))??;
     Ok(match outcome {
         SubmitOutcome::WrongCredentials(login) => page::render(StatusCode::OK, &login),
         SubmitOutcome::LoggedIn { redirect, session } => {
             let value = session.as_str().to_owned();
-            let jar = jar.add(cookies::build(cookies::SESSION, value, &emulator.settings));
+            let jar = jar.add(cookies::build(cookies::SESSION, value, state.settings()));
             (jar, http::see_other(&redirect)).into_response()
         }
     })

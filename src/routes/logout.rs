@@ -1,5 +1,5 @@
 //! `GET /logout` (+ legacy `/culturefeed/oauth/logout`) and `GET /logout-confirm`
-//! (PROTOCOL.md 4.5).
+//! (`docs/protocol.md#logout`).
 
 use axum::Router;
 use axum::extract::State;
@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
 
-use super::AppState;
-use crate::error::Result;
-use crate::http::api_key::{CallerKey, resolve_api_key};
+use crate::app::AppState;
+use crate::error::ProviderError;
+use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
 use crate::http::params::Params;
 use crate::http::{self, cookies};
 
@@ -23,26 +23,27 @@ pub fn router(state: AppState) -> Router<AppState> {
 
 /// Ends the SSO session and parks the destination server-side until `/logout-confirm`.
 async fn logout(
-    State(emulator): State<AppState>,
+    State(state): State<AppState>,
     params: Params,
     caller: CallerKey,
     jar: CookieJar,
-) -> Result<Response> {
+) -> Result<Response, ProviderError> {
     let session = jar.get(cookies::SESSION).map(|c| c.value().to_owned());
-    let started = emulator
-        .logout(params.get("destination"), caller.key, session.as_deref())
+    let started = state
+        .logout
+        .start(params.get("destination"), caller.key, session.as_deref())
         .await?;
     let flow = started.flow.as_str().to_owned();
     let jar = jar
         .add(cookies::removal(cookies::SESSION))
-        .add(cookies::build(cookies::LOGOUT, flow, &emulator.settings));
+        .add(cookies::build(cookies::LOGOUT, flow, state.settings()));
     Ok((jar, http::found("/logout-confirm")).into_response())
 }
 
 /// 302 to the stored destination; 400 with an empty body when there is none.
-async fn confirm(State(emulator): State<AppState>, jar: CookieJar) -> Result<Response> {
+async fn confirm(State(state): State<AppState>, jar: CookieJar) -> Result<Response, ProviderError> {
     let flow = jar.get(cookies::LOGOUT).map(|c| c.value().to_owned());
-    let destination = emulator.logout_confirm(flow.as_deref()).await?;
+    let destination = state.logout.confirm(flow.as_deref()).await?;
     Ok((
         jar.add(cookies::removal(cookies::LOGOUT)),
         http::found(&destination),

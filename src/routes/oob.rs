@@ -1,4 +1,4 @@
-//! `GET /oob` (PROTOCOL.md 4.3): upstream answers 500 here; the emulator shows the tokens with
+//! `GET /oob` (`docs/protocol.md#oob`): upstream answers 500 here; the emulator shows the tokens with
 //! copy buttons, the decoded claims and the expiry. Clients must not depend on this page.
 
 use std::time::{Duration, UNIX_EPOCH};
@@ -11,8 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use maud::{Markup, html};
 
-use super::AppState;
-use crate::error::Result;
+use crate::app::AppState;
+use crate::error::ProviderError;
 use crate::http::pages;
 use crate::http::params::Params;
 
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/oob", get(oob))
 }
 
-async fn oob(params: Params) -> Result<Response> {
+async fn oob(params: Params) -> Result<Response, ProviderError> {
     let jwt = params.get("jwt").unwrap_or("");
     let refresh = params.get("refresh");
     let claims = decode_claims(jwt);

@@ -1,10 +1,13 @@
-//! `/_emulator/clock` (issue 3): read, move and reset the emulator's clock. Issuing, refresh
+//! `/_emulator/clock` (`docs/protocol.md#control-plane`): read, move and reset the emulator's
+//! clock. Issuing, refresh
 //! token expiry and the Entry API check all read it.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::emulator::Emulator;
-use crate::error::{Error, Result};
+use super::Context;
+use crate::error::ControlError;
 
 /// Exactly one of: move forward (or back) by a duration, set the offset, or jump to a time.
 #[derive(Debug, Default, Deserialize)]
@@ -34,38 +37,65 @@ pub struct ClockState {
     pub offset: i64,
 }
 
-impl Emulator {
-    pub fn clock_state(&self) -> ClockState {
+/// The emulator clock that issuing, refresh-token expiry and the Entry API check read.
+pub struct ClockService {
+    ctx: Arc<Context>,
+}
+
+impl ClockService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    pub fn state(&self) -> ClockState {
+        let clock = &self.ctx.clock;
         ClockState {
-            now: self.clock.now(),
-            offset: self.clock.offset(),
+            now: clock.now(),
+            offset: clock.offset(),
         }
     }
 
-    pub fn change_clock(&self, change: &ClockChange) -> Result<ClockState> {
+    /// Unix seconds as the emulator sees them.
+    pub fn now(&self) -> i64 {
+        self.ctx.clock.now()
+    }
+
+    /// Moves the clock by `seconds` (negative: back).
+    pub fn advance(&self, seconds: i64) {
+        self.ctx.clock.advance(seconds);
+    }
+
+    /// Sets the offset from wall time, in seconds.
+    pub fn set_offset(&self, seconds: i64) {
+        self.ctx.clock.set_offset(seconds);
+    }
+
+    pub fn change(&self, change: &ClockChange) -> Result<ClockState, ControlError> {
+        let clock = &self.ctx.clock;
         match (&change.advance, &change.offset, change.at) {
-            (Some(advance), None, None) => self.clock.advance(advance.seconds("advance")?),
-            (None, Some(offset), None) => self.clock.set_offset(offset.seconds("offset")?),
-            (None, None, Some(at)) => self.clock.set_now(at),
+            (Some(advance), None, None) => clock.advance(advance.seconds("advance")?),
+            (None, Some(offset), None) => clock.set_offset(offset.seconds("offset")?),
+            (None, None, Some(at)) => clock.set_now(at),
             _ => {
-                return Err(Error::invalid(
+                return Err(ControlError::invalid(
                     "advance",
                     "give exactly one of advance, offset or at",
                 ));
             }
         }
-        tracing::info!(offset = self.clock.offset(), "emulator clock moved");
-        Ok(self.clock_state())
+        tracing::info!(offset = clock.offset(), "emulator clock moved");
+        Ok(self.state())
     }
 
-    pub fn reset_clock(&self) -> ClockState {
-        self.clock.set_offset(0);
-        self.clock_state()
+    /// Back to wall time.
+    pub fn reset(&self) -> ClockState {
+        self.ctx.clock.set_offset(0);
+        self.state()
     }
 }
 
 impl SignedDuration {
-    pub fn seconds(&self, field: &'static str) -> Result<i64> {
+    pub fn seconds(&self, field: &'static str) -> Result<i64, ControlError> {
         let text = match self {
             Self::Seconds(seconds) => return Ok(*seconds),
             Self::Text(text) => text.trim(),
@@ -75,13 +105,13 @@ impl SignedDuration {
             None => (1, text.strip_prefix('+').unwrap_or(text)),
         };
         let duration = humantime::parse_duration(magnitude.trim()).map_err(|e| {
-            Error::invalid(
+            ControlError::invalid(
                 field,
                 format!("{text:?} is not a duration like \"13h\" ({e})"),
             )
         })?;
         i64::try_from(duration.as_secs())
             .map(|s| sign * s)
-            .map_err(|_| Error::invalid(field, "duration too large"))
+            .map_err(|_| ControlError::invalid(field, "duration too large"))
     }
 }

@@ -1,17 +1,16 @@
-//! `/connect` (PROTOCOL.md 4.1): destination rules, then straight to the destination when the
+//! `/connect` (`docs/protocol.md#connect`): destination rules, then straight to the destination when the
 //! browser is logged in already (SSO session) or login is headless, else a server-side flow
 //! record and the login form.
 
 use std::sync::Arc;
 
-use super::{FLOW_TTL_SECONDS, MISSING_DESTINATION};
+use super::{Context, FLOW_TTL_SECONDS, MISSING_DESTINATION};
 use crate::config::LoginMode;
 use crate::destination::{AllowedDestination, Destination};
-use crate::directory::{ApiKey, User};
-use crate::emulator::Emulator;
-use crate::error::{Error, Result};
+use crate::error::ProviderError;
+use crate::model::{ApiKey, User};
+use crate::secret::{OpaqueToken, TokenHash};
 use crate::store::{FlowKind, FlowRecord};
-use crate::token::{OpaqueToken, TokenHash};
 
 /// What `/connect` was called with; cookies are the raw values the browser sent.
 pub struct ConnectRequest<'a> {
@@ -32,16 +31,29 @@ pub enum ConnectOutcome {
     },
 }
 
-impl Emulator {
-    pub async fn connect(&self, request: ConnectRequest<'_>) -> Result<ConnectOutcome> {
+/// `GET /connect`: the start of every login.
+pub struct ConnectService {
+    ctx: Arc<Context>,
+}
+
+impl ConnectService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    pub async fn connect(
+        &self,
+        request: ConnectRequest<'_>,
+    ) -> Result<ConnectOutcome, ProviderError> {
+        let ctx = &self.ctx;
         let key = request.key.as_deref();
         let allowed = key.map(|k| k.destinations.as_slice()).unwrap_or(&[]);
-        let destination = self.checked_destination(request.destination, allowed)?;
+        let destination = ctx.checked_destination(request.destination, allowed)?;
         if let Some(user) = self.already_logged_in(request.session).await? {
-            let tokens = self.issue_tokens(&user, key).await?;
+            let tokens = ctx.issue_tokens(&user, key).await?;
             let refresh = tokens.refresh.as_ref().map(OpaqueToken::as_str);
             return Ok(ConnectOutcome::Redirect(destination.with_tokens(
-                self.settings.public_base(),
+                ctx.settings.public_base(),
                 &tokens.jwt,
                 refresh,
             )));
@@ -52,7 +64,7 @@ impl Emulator {
             .map(OpaqueToken::as_str)
             .or(request.browser)
             .unwrap_or("");
-        let now = self.clock.now();
+        let now = ctx.clock.now();
         let flow = FlowRecord {
             id: OpaqueToken::generate().as_str().to_owned(),
             destination: destination.stored(),
@@ -61,48 +73,57 @@ impl Emulator {
             browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,
         };
-        self.purge_expired_if_due(now).await?;
-        self.store.insert_flow(FlowKind::Login, &flow, now).await?;
+        ctx.housekeeping
+            .purge_expired_if_due(&ctx.store, now)
+            .await?;
+        ctx.store.insert_flow(FlowKind::Login, &flow, now).await?;
         Ok(ConnectOutcome::ShowLogin {
             flow_id: flow.id,
             new_browser,
         })
     }
 
-    /// Applies PROTOCOL.md 4.1's destination rules: `allowed`, plus loopback and `oob`.
-    pub(crate) fn checked_destination(
-        &self,
-        raw: Option<&str>,
-        allowed: &[AllowedDestination],
-    ) -> Result<Destination> {
-        let raw = raw
-            .filter(|d| !d.is_empty())
-            .ok_or_else(|| Error::BadRequest(MISSING_DESTINATION.into()))?;
-        Destination::check(raw, allowed).map_err(|why| {
-            tracing::info!(why, "destination refused");
-            crate::metrics::refused("destination");
-            Error::BadRequest(format!("The destination is not allowed: {why}."))
-        })
-    }
-
     /// The headless user, or the user of a live SSO session.
-    async fn already_logged_in(&self, session: Option<&str>) -> Result<Option<Arc<User>>> {
-        if self.settings.login.mode == LoginMode::Headless {
-            return Ok(self.directory.user(&self.settings.login.headless_user));
+    async fn already_logged_in(
+        &self,
+        session: Option<&str>,
+    ) -> Result<Option<Arc<User>>, ProviderError> {
+        let ctx = &self.ctx;
+        if ctx.settings.login.mode == LoginMode::Headless {
+            return Ok(ctx.directory.user(&ctx.settings.login.headless_user));
         }
         let Some(session) = session else {
             return Ok(None);
         };
         let hash = OpaqueToken::presented(session).hash();
-        let record = self
+        let record = ctx
             .store
-            .find_session(hash.as_bytes(), self.clock.now())
+            .find_session(hash.as_bytes(), ctx.clock.now())
             .await?;
-        Ok(record.and_then(|r| self.directory.user(&r.user_uid)))
+        Ok(record.and_then(|r| ctx.directory.user(&r.user_uid)))
     }
 }
 
-/// `nl`, `fr` or `de`; anything else is `nl` (PROTOCOL.md 4.1).
+impl Context {
+    /// The destination rules (`docs/protocol.md#destinations`): `allowed`, plus loopback and
+    /// `oob`.
+    pub(crate) fn checked_destination(
+        &self,
+        raw: Option<&str>,
+        allowed: &[AllowedDestination],
+    ) -> Result<Destination, ProviderError> {
+        let raw = raw
+            .filter(|d| !d.is_empty())
+            .ok_or_else(|| ProviderError::BadRequest(MISSING_DESTINATION.into()))?;
+        Destination::check(raw, allowed).map_err(|why| {
+            tracing::info!(why, "destination refused");
+            crate::metrics::refused("destination");
+            ProviderError::BadRequest(format!("The destination is not allowed: {why}."))
+        })
+    }
+}
+
+/// `nl`, `fr` or `de`; anything else is `nl` (`docs/protocol.md#connect`).
 pub fn normalized_lang(lang: Option<&str>) -> &'static str {
     match lang {
         Some("fr") => "fr",

@@ -1,13 +1,15 @@
-//! The Entry API's `GET /user` (PROTOCOL.md 6): token checks first, then the API key, each
+//! The Entry API's `GET /user` (`docs/protocol.md#entry-api-check`): token checks first, then the API key, each
 //! refusal with upstream's exact detail text.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::config::Permission;
-use crate::directory::ApiKey;
-use crate::emulator::Emulator;
-use crate::error::{Error, Result};
+use super::Context;
+use crate::error::EntryApiError;
+use crate::model::ApiKey;
+use crate::model::Permission;
 use crate::token::Refusal;
 
 /// The 200 body, members in upstream's order.
@@ -20,25 +22,34 @@ pub struct EntryApiUser {
     pub nick: String,
 }
 
-impl Emulator {
+/// `GET /user`.
+pub struct EntryApiService {
+    ctx: Arc<Context>,
+}
+
+impl EntryApiService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
     /// `authorization` is the raw header (None when absent); `presented`/`key` the API key.
-    pub fn entry_api_user(
+    pub fn user(
         &self,
         authorization: Option<&str>,
         presented: Option<&str>,
         key: Option<&ApiKey>,
-    ) -> Result<EntryApiUser> {
-        let unauthorized = |detail: &str| Error::Unauthorized(detail.to_owned());
+    ) -> Result<EntryApiUser, EntryApiError> {
+        let unauthorized = |detail: &str| EntryApiError::Unauthorized(detail.to_owned());
         let header = authorization.ok_or_else(|| unauthorized("Authorization header missing."))?;
         let token = header.strip_prefix("Bearer ").ok_or_else(|| {
             unauthorized(
                 r#"Authorization header must start with "Bearer ", followed by your token."#,
             )
         })?;
-        let claims = self.tokens.check(token, self.clock.now()).map_err(|refusal| {
+        let claims = self.ctx.tokens.check(token, self.ctx.clock.now()).map_err(|refusal| {
             tracing::info!(?refusal, "entry api token refused");
             crate::metrics::refused(refusal.as_reason());
-            Error::Unauthorized(match refusal {
+            EntryApiError::Unauthorized(match refusal {
                 Refusal::NotAJwt => format!("Token \"{token}\" is not a valid JWT."),
                 Refusal::BadSignature => {
                     "Token signature verification failed. The token is likely forged or manipulated.".into()
@@ -52,12 +63,12 @@ impl Emulator {
             unauthorized("The given token requires an API key, but no x-api-key header or apiKey URL parameter found.")
         })?;
         let key = key.ok_or_else(|| {
-            Error::Unauthorized(format!(
+            EntryApiError::Unauthorized(format!(
                 "Could not authenticate with API key \"{presented}\"."
             ))
         })?;
         if !key.may(Permission::EntryApi) {
-            return Err(Error::EntryApiForbidden);
+            return Err(EntryApiError::Forbidden);
         }
         Ok(user_from_claims(&claims))
     }

@@ -1,10 +1,12 @@
 //! Issuing an access token and, for keys with the `refresh` permission, a refresh token.
 
-use crate::config::Permission;
-use crate::directory::{ApiKey, User};
-use crate::emulator::Emulator;
+use crate::error::Failure;
+use crate::model::Permission;
+use crate::model::{ApiKey, User};
+use crate::secret::OpaqueToken;
 use crate::store::NewRefreshToken;
-use crate::token::OpaqueToken;
+
+use super::Context;
 
 /// Tokens handed to a client once. No `Debug`: they must never reach a log.
 pub struct IssuedTokens {
@@ -12,8 +14,8 @@ pub struct IssuedTokens {
     pub refresh: Option<OpaqueToken>,
 }
 
-impl Emulator {
-    /// A refresh token for `user` bound to `key`, if the key may receive one (PROTOCOL.md 4.2:
+impl Context {
+    /// A refresh token for `user` bound to `key`, if the key may receive one (`docs/protocol.md#login`:
     /// otherwise the parameter is silently absent).
     pub(crate) fn new_refresh_token(
         &self,
@@ -39,11 +41,11 @@ impl Emulator {
     }
 
     /// Issues and stores tokens at once (SSO, headless login).
-    pub async fn issue_tokens(
+    pub(crate) async fn issue_tokens(
         &self,
         user: &User,
         key: Option<&ApiKey>,
-    ) -> crate::error::Result<IssuedTokens> {
+    ) -> Result<IssuedTokens, Failure> {
         let now = self.clock.now();
         let refresh = match self.new_refresh_token(user, key, now) {
             Some((token, record)) => {

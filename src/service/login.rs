@@ -1,4 +1,4 @@
-//! The login form (PROTOCOL.md 4.2): a CSRF token bound to the browser that started the flow,
+//! The login form (`docs/protocol.md#login`): a CSRF token bound to the browser that started the flow,
 //! the credentials check, and the atomic finish (flow consumed, new session, refresh token).
 
 use std::sync::Arc;
@@ -6,13 +6,12 @@ use std::sync::Arc;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::SESSION_TTL_SECONDS;
+use super::{Context, SESSION_TTL_SECONDS};
 use crate::destination::Destination;
-use crate::directory::User;
-use crate::emulator::Emulator;
-use crate::error::{Error, Result};
+use crate::error::ProviderError;
+use crate::model::User;
+use crate::secret::{OpaqueToken, TokenHash};
 use crate::store::{FlowKind, FlowRecord, SessionRecord};
-use crate::token::{OpaqueToken, TokenHash};
 
 /// Everything the login form shows.
 pub struct LoginPage {
@@ -48,29 +47,45 @@ pub enum SubmitOutcome {
     },
 }
 
-impl Emulator {
+/// `/login`: the form of a live flow, and its submission. Cheap to clone (one `Arc`), so a
+/// submission can run in a task of its own.
+#[derive(Clone)]
+pub struct LoginService {
+    ctx: Arc<Context>,
+}
+
+impl LoginService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
     /// The form for a flow, if the flow is live.
-    pub async fn login_page(&self, flow_id: &str, browser: Option<&str>) -> Result<LoginPage> {
+    pub async fn page(
+        &self,
+        flow_id: &str,
+        browser: Option<&str>,
+    ) -> Result<LoginPage, ProviderError> {
         let flow = self.live_flow(flow_id).await?;
         Ok(self.page_for(&flow, browser.unwrap_or(""), "", false))
     }
 
-    pub async fn submit_login(&self, form: LoginSubmission<'_>) -> Result<SubmitOutcome> {
+    pub async fn submit(&self, form: LoginSubmission<'_>) -> Result<SubmitOutcome, ProviderError> {
         let flow = self.live_flow(form.flow_id).await?;
         let browser = form.browser.unwrap_or("");
         let bound = TokenHash::of(browser.as_bytes()).0.as_slice() == flow.browser_hash.as_slice();
         if !bound || form.csrf != csrf_token(browser, &flow.id) {
             crate::metrics::refused("csrf");
             tracing::warn!("login form refused: CSRF token or browser binding does not match");
-            return Err(Error::Forbidden(
+            return Err(ProviderError::Forbidden(
                 "The login form could not be verified (CSRF). Start again.".into(),
             ));
         }
         if form.action == LoginAction::Cancel {
-            self.store.delete_flow(&flow.id).await?;
-            return Err(Error::Rejected);
+            self.ctx.store.delete_flow(&flow.id).await?;
+            return Err(ProviderError::Rejected);
         }
         let user = self
+            .ctx
             .directory
             .user_by_login(form.username)
             .filter(|u| u.password.expose() == form.password);
@@ -92,15 +107,16 @@ impl Emulator {
         flow: &FlowRecord,
         user: &User,
         old_session: Option<&str>,
-    ) -> Result<SubmitOutcome> {
-        let now = self.clock.now();
+    ) -> Result<SubmitOutcome, ProviderError> {
+        let ctx = &self.ctx;
+        let now = ctx.clock.now();
         // The key decides at the end whether a refresh token is issued (new_refresh_token
         // checks its permission), so the flow only needs to remember which key started it.
         let key = flow.api_key_hash.as_deref().and_then(|h| {
             let hash = TokenHash(h.try_into().ok()?);
-            self.directory.api_key_by_hash(&hash)
+            ctx.directory.api_key_by_hash(&hash)
         });
-        let refresh = self.new_refresh_token(user, key.as_deref(), now);
+        let refresh = ctx.new_refresh_token(user, key.as_deref(), now);
         let session = OpaqueToken::generate();
         let record = SessionRecord {
             id_hash: session.hash().0.to_vec(),
@@ -109,23 +125,24 @@ impl Emulator {
             expires_at: now + SESSION_TTL_SECONDS,
         };
         let old = old_session.map(|s| OpaqueToken::presented(s).hash().0);
-        let finished = self
+        let finished = ctx
             .store
             .finish_login(&flow.id, now, old, &record, refresh.as_ref().map(|r| &r.1))
             .await?;
         if !finished {
             return Err(flow_gone());
         }
-        let jwt = self.tokens.access_token(user, now)?;
+        let jwt = ctx.tokens.access_token(user, now)?;
         let destination = Destination::restore(&flow.destination)?;
         let refresh = refresh.as_ref().map(|r| r.0.as_str());
-        let redirect = destination.with_tokens(self.settings.public_base(), &jwt, refresh);
+        let redirect = destination.with_tokens(ctx.settings.public_base(), &jwt, refresh);
         Ok(SubmitOutcome::LoggedIn { redirect, session })
     }
 
-    async fn live_flow(&self, flow_id: &str) -> Result<FlowRecord> {
-        self.store
-            .find_flow(FlowKind::Login, flow_id, self.clock.now())
+    async fn live_flow(&self, flow_id: &str) -> Result<FlowRecord, ProviderError> {
+        let ctx = &self.ctx;
+        ctx.store
+            .find_flow(FlowKind::Login, flow_id, ctx.clock.now())
             .await?
             .ok_or_else(flow_gone)
     }
@@ -141,15 +158,15 @@ impl Emulator {
             flow_id: flow.id.clone(),
             csrf: csrf_token(browser, &flow.id),
             lang: flow.lang.clone(),
-            users: self.directory.users().to_vec(),
+            users: self.ctx.directory.users().to_vec(),
             username: username.to_owned(),
             failed,
         }
     }
 }
 
-fn flow_gone() -> Error {
-    Error::BadRequest(
+fn flow_gone() -> ProviderError {
+    ProviderError::BadRequest(
         "This login is unknown, was already used, or has expired. Start again from /connect."
             .into(),
     )

@@ -1,11 +1,13 @@
-//! `POST /_emulator/tokens` (issue 3): tokens for any user and key without a login, optionally
+//! `POST /_emulator/tokens` (`docs/protocol.md#control-plane`): tokens for any user and key without a login, optionally
 //! with extra claims, another lifetime, or already expired.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::emulator::Emulator;
-use crate::error::{Error, Result};
+use super::Context;
+use crate::error::ControlError;
 use crate::token::AccessOptions;
 
 /// No `Debug`: it carries an API key.
@@ -36,19 +38,29 @@ pub struct MintedTokens {
     pub refresh: Option<String>,
 }
 
-impl Emulator {
-    pub async fn mint(&self, request: &MintRequest) -> Result<MintedTokens> {
-        let user = self.directory.user(&request.user).ok_or_else(|| {
-            Error::invalid(
+/// Minting: tokens for any user and key without a login.
+pub struct MintService {
+    ctx: Arc<Context>,
+}
+
+impl MintService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    pub async fn mint(&self, request: &MintRequest) -> Result<MintedTokens, ControlError> {
+        let ctx = &self.ctx;
+        let user = ctx.directory.user(&request.user).ok_or_else(|| {
+            ControlError::invalid(
                 "user",
                 format!("no user with uid or nick {:?}", request.user),
             )
         })?;
         let key = match request.api_key.as_deref() {
             Some(presented) => Some(
-                self.directory
+                ctx.directory
                     .api_key(presented)
-                    .ok_or_else(|| Error::invalid("api_key", "unknown API key"))?,
+                    .ok_or_else(|| ControlError::invalid("api_key", "unknown API key"))?,
             ),
             None => None,
         };
@@ -58,7 +70,7 @@ impl Emulator {
                     .ok()
                     .filter(|d| d.as_secs() > 0)
                     .ok_or_else(|| {
-                        Error::invalid(
+                        ControlError::invalid(
                             "ttl",
                             format!("{text:?} is not a positive duration like \"5m\""),
                         )
@@ -66,16 +78,16 @@ impl Emulator {
             ),
             None => None,
         };
-        let now = self.clock.now();
+        let now = ctx.clock.now();
         let options = AccessOptions {
             ttl,
             claims: request.claims.clone(),
             expired: request.expired,
         };
-        let jwt = self.tokens.access_token_with(&user, now, &options)?;
-        let refresh = match self.new_refresh_token(&user, key.as_deref(), now) {
+        let jwt = ctx.tokens.access_token_with(&user, now, &options)?;
+        let refresh = match ctx.new_refresh_token(&user, key.as_deref(), now) {
             Some((token, record)) => {
-                self.store.insert_refresh_token(&record).await?;
+                ctx.store.insert_refresh_token(&record).await?;
                 Some(token.as_str().to_owned())
             }
             None => None,

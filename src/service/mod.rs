@@ -1,27 +1,38 @@
-//! What the provider does, route by route, without HTTP: the route modules translate requests
-//! into these calls and the outcomes into responses.
+//! The use cases, one small service type per route family, without HTTP: route modules turn a
+//! request into one of these calls and the outcome into a response (`docs/architecture.md`).
+//! Services share a private [`context::Context`] (settings, store, token service, directory,
+//! clock); routes never see the store.
 
 mod clock;
 mod connect;
+mod context;
 mod entry_api;
+mod health;
+mod housekeeping;
 mod issue;
+mod keys;
 mod login;
 mod logout;
 mod mint;
 mod refresh;
+mod signing_key;
 
-pub use clock::{ClockChange, ClockState};
-pub use connect::{ConnectOutcome, ConnectRequest};
-pub use entry_api::EntryApiUser;
+pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};
+pub use connect::{ConnectOutcome, ConnectRequest, ConnectService};
+pub(crate) use context::Context;
+pub use entry_api::{EntryApiService, EntryApiUser};
+pub use health::HealthService;
 pub use issue::IssuedTokens;
-pub use login::{LoginAction, LoginPage, LoginSubmission, SubmitOutcome};
-pub use logout::LogoutStarted;
-pub use mint::{MintRequest, MintedTokens};
+pub use keys::KeyService;
+pub use login::{LoginAction, LoginPage, LoginService, LoginSubmission, SubmitOutcome};
+pub use logout::{LogoutService, LogoutStarted};
+pub use mint::{MintRequest, MintService, MintedTokens};
+pub use refresh::RefreshService;
 
-/// Upstream's text for a missing `destination` (PROTOCOL.md 4.1, 4.5).
+/// Upstream's text for a missing `destination` (`docs/protocol.md#connect`).
 pub const MISSING_DESTINATION: &str =
     "Request does not contain a destination parameter to redirect to after login.";
-/// Upstream's text for a missing `refresh` (PROTOCOL.md 4.4).
+/// Upstream's text for a missing `refresh` (`docs/protocol.md#refresh`).
 pub const MISSING_REFRESH: &str = "Missing refresh token";
 /// How long a login form stays usable (Keycloak's default login timeout).
 pub const FLOW_TTL_SECONDS: i64 = 30 * 60;

@@ -1,10 +1,13 @@
-//! `/refresh` (PROTOCOL.md 4.4): a new access token for a stored, live refresh token that was
-//! issued to the calling key. Refresh tokens are not rotated, like upstream.
+//! `/refresh` (`docs/protocol.md#refresh`): a new access token for a stored, live refresh token
+//! that was issued to the calling key. Refresh tokens are not rotated, like upstream. Every
+//! check, in upstream's order, is in [`RefreshService::refresh`].
 
-use crate::directory::ApiKey;
-use crate::emulator::Emulator;
-use crate::error::{Error, Result};
-use crate::token::OpaqueToken;
+use std::sync::Arc;
+
+use super::{Context, MISSING_REFRESH};
+use crate::error::ProviderError;
+use crate::model::{ApiKey, Permission};
+use crate::secret::OpaqueToken;
 
 /// Upstream passes its identity provider's error through; every refusal reads the same so a
 /// caller cannot probe which check failed. The log says which one did.
@@ -13,16 +16,46 @@ pub const INVALID_GRANT: &str = "invalid_grant: Unknown or invalid refresh token
 /// common case.
 const TOUCH_INTERVAL_SECONDS: i64 = 60;
 
-impl Emulator {
-    pub async fn refresh(&self, key: &ApiKey, presented: &str) -> Result<String> {
-        let now = self.clock.now();
+/// `GET /refresh`.
+pub struct RefreshService {
+    ctx: Arc<Context>,
+}
+
+impl RefreshService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// Upstream's order: the caller's API key must be known and hold `refresh` (else an empty
+    /// 400), then `refresh` must be given (else `Missing refresh token`), then the token must be
+    /// stored, live, not revoked, issued to this key and for a known user (else `invalid_grant`).
+    pub async fn refresh(
+        &self,
+        key: Option<&ApiKey>,
+        presented_key: bool,
+        token: Option<&str>,
+    ) -> Result<String, ProviderError> {
+        let key = permitted_key(key, presented_key)?;
+        let token = token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ProviderError::BadRequest(MISSING_REFRESH.into()))?;
+        self.new_access_token(key, token).await
+    }
+
+    async fn new_access_token(
+        &self,
+        key: &ApiKey,
+        presented: &str,
+    ) -> Result<String, ProviderError> {
+        let ctx = &self.ctx;
+        let now = ctx.clock.now();
         let hash = OpaqueToken::presented(presented).hash();
         let refuse = |reason: &'static str| {
             tracing::info!(reason, key = %key.name, "refresh refused");
             crate::metrics::refused(reason);
-            Error::BadRequest(INVALID_GRANT.into())
+            ProviderError::BadRequest(INVALID_GRANT.into())
         };
-        let Some(record) = self.store.find_refresh_token(hash.as_bytes()).await? else {
+        let Some(record) = ctx.store.find_refresh_token(hash.as_bytes()).await? else {
             return Err(refuse("unknown_refresh_token"));
         };
         if record.revoked_at.is_some() {
@@ -34,17 +67,31 @@ impl Emulator {
         if record.api_key_hash != key.hash.as_bytes() {
             return Err(refuse("refresh_token_of_another_key"));
         }
-        let Some(user) = self.directory.user(&record.user_uid) else {
+        let Some(user) = ctx.directory.user(&record.user_uid) else {
             return Err(refuse("refresh_token_user_gone"));
         };
         if record
             .last_used_at
             .is_none_or(|t| (now - t).abs() >= TOUCH_INTERVAL_SECONDS)
         {
-            self.store.touch_refresh_token(record.id, now).await?;
+            ctx.store.touch_refresh_token(record.id, now).await?;
         }
-        let jwt = self.tokens.access_token(&user, now)?;
+        let jwt = ctx.tokens.access_token(&user, now)?;
         crate::metrics::refreshed();
         Ok(jwt)
     }
+}
+
+/// The key check that comes first: the log says which way the key failed, the client only
+/// sees upstream's empty 400.
+fn permitted_key(key: Option<&ApiKey>, presented: bool) -> Result<&ApiKey, ProviderError> {
+    let reason = match key {
+        Some(key) if key.may(Permission::Refresh) => return Ok(key),
+        Some(key) => format!("API key {:?} lacks the refresh permission", key.name),
+        None if presented => "unknown API key".to_owned(),
+        None => "no API key".to_owned(),
+    };
+    tracing::info!(reason, "refresh refused");
+    crate::metrics::refused("refresh_api_key");
+    Err(ProviderError::Rejected)
 }

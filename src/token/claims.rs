@@ -1,6 +1,6 @@
 //! Claim sets of the two token profiles, in their wire order.
 
-use crate::directory::User;
+use crate::model::User;
 
 use serde_json::{Map, Value, json};
 

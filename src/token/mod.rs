@@ -5,7 +5,6 @@
 mod claims;
 mod json;
 mod keys;
-mod opaque;
 pub mod verify;
 
 use std::sync::Arc;
@@ -16,10 +15,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::config::{Settings, TokenProfile};
-use crate::directory::User;
+use crate::model::User;
 
 pub use keys::{Jwk, MIN_RSA_BITS, SigningKey};
-pub use opaque::{OpaqueToken, TokenHash};
 pub use verify::{LEEWAY_SECONDS, Refusal, VerifyingKey};
 
 /// The v1 header, byte for byte as upstream writes it: `typ` first, no `kid`.

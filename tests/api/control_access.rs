@@ -22,7 +22,7 @@ async fn from_peer(
     bearer: Option<&str>,
 ) -> (StatusCode, Value) {
     let peer: SocketAddr = peer.parse().expect("a socket address");
-    let router = uitid_emulator::routes::router(server.emulator().clone());
+    let router = uitid_emulator::routes::router(server.state().clone(), Default::default());
     let mut request = Request::get(path);
     if let Some(token) = bearer {
         request = request.header("authorization", format!("Bearer {token}"));

@@ -148,11 +148,7 @@ async fn jti_is_unique_over_10_000_tokens() {
 async fn the_entry_api_accepts_keycloak_and_v1_tokens_on_one_server() {
     let v1 = server("").await;
     let key_file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        key_file.path(),
-        &v1.emulator().tokens.active_key().private_pem,
-    )
-    .unwrap();
+    std::fs::write(key_file.path(), v1.state().keys.active_private_pem()).unwrap();
     let signing = format!(
         "[signing]\nprivate_key_file = {:?}",
         key_file.path().display().to_string()

@@ -70,7 +70,7 @@ async fn two_replicas_starting_on_one_empty_database_share_exactly_one_signing_k
             second.expect("replica 2 starts"),
         );
 
-        let kid = |app: &Application| app.emulator().tokens.active_key().kid.clone();
+        let kid = |app: &Application| app.state().keys.active_kid().to_owned();
         assert_eq!(
             kid(&first),
             kid(&second),

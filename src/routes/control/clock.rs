@@ -5,25 +5,28 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::error::Result;
+use crate::app::AppState;
+use crate::error::ControlError;
 use crate::http::json_body;
-use crate::routes::AppState;
 use crate::service::{ClockChange, ClockState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/_emulator/clock", get(read).post(change).delete(reset))
 }
 
-async fn read(State(emulator): State<AppState>) -> Json<ClockState> {
-    Json(emulator.clock_state())
+async fn read(State(state): State<AppState>) -> Json<ClockState> {
+    Json(state.clock.state())
 }
 
 /// `{"advance": "13h"}`, `{"offset": "-1h"}` or `{"at": <unix seconds>}`.
-async fn change(State(emulator): State<AppState>, body: Bytes) -> Result<Json<ClockState>> {
+async fn change(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<ClockState>, ControlError> {
     let change: ClockChange = json_body(&body)?;
-    Ok(Json(emulator.change_clock(&change)?))
+    Ok(Json(state.clock.change(&change)?))
 }
 
-async fn reset(State(emulator): State<AppState>) -> Json<ClockState> {
-    Json(emulator.reset_clock())
+async fn reset(State(state): State<AppState>) -> Json<ClockState> {
+    Json(state.clock.reset())
 }

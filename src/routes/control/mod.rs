@@ -1,12 +1,13 @@
-//! The control plane, `/_emulator/*` (PROTOCOL.md 7): JSON over HTTP so a test in any language
-//! can drive the emulator. Guarded by [`crate::http::admin::control_plane_access`].
+//! The control plane, `/_emulator/*` (`docs/protocol.md#control-plane`): JSON over HTTP so a test in any language
+//! can drive the emulator. Guarded by
+//! [`crate::http::middleware::control_access`].
 
 mod clock;
 mod tokens;
 
 use axum::Router;
 
-use super::AppState;
+use crate::app::AppState;
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
@@ -14,6 +15,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(tokens::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
-            crate::http::admin::control_plane_access,
+            crate::http::middleware::control_access::control_plane_access,
         ))
 }

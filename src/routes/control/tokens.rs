@@ -5,16 +5,19 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 
-use crate::error::Result;
+use crate::app::AppState;
+use crate::error::ControlError;
 use crate::http::json_body;
-use crate::routes::AppState;
 use crate::service::{MintRequest, MintedTokens};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/_emulator/tokens", post(mint))
 }
 
-async fn mint(State(emulator): State<AppState>, body: Bytes) -> Result<Json<MintedTokens>> {
+async fn mint(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<MintedTokens>, ControlError> {
     let request: MintRequest = json_body(&body)?;
-    Ok(Json(emulator.mint(&request).await?))
+    Ok(Json(state.mint.mint(&request).await?))
 }

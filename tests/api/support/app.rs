@@ -4,15 +4,14 @@
 //! files and let it generate its own key, none of which `TestServer` offers.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use reqwest::{Client, Response};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uitid_emulator::Application;
+use uitid_emulator::app::AppState;
 use uitid_emulator::config::settings_from_toml;
-use uitid_emulator::emulator::Emulator;
 use uitid_emulator::service::{MintRequest, MintedTokens};
 
 use super::browser::{Browser, Tokens};
@@ -24,7 +23,7 @@ pub struct TestApp {
     pub address: String,
     pub api: Client,
     pub setup: Setup,
-    emulator: Arc<Emulator>,
+    state: AppState,
     dir: TempDir,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<anyhow::Result<()>>,
@@ -41,7 +40,7 @@ impl TestApp {
         let app = Application::build(settings)
             .await
             .expect("the server starts");
-        let (address, emulator) = (app.base_url(), app.emulator());
+        let (address, state) = (app.base_url(), app.state());
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stop.await;
@@ -50,7 +49,7 @@ impl TestApp {
             address,
             api: client(),
             setup,
-            emulator,
+            state,
             dir,
             shutdown,
             server,
@@ -82,19 +81,22 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// The emulator core, for what a test arranges without HTTP (keys, the router).
-    pub fn emulator(&self) -> &Arc<Emulator> {
-        &self.emulator
+    /// The services, for what a test arranges without HTTP (keys, the router).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// Tokens minted in-process, without a login or the control plane.
-    pub async fn mint(&self, request: MintRequest) -> uitid_emulator::error::Result<MintedTokens> {
-        self.emulator.mint(&request).await
+    pub async fn mint(
+        &self,
+        request: MintRequest,
+    ) -> Result<MintedTokens, uitid_emulator::error::ControlError> {
+        self.state.mint.mint(&request).await
     }
 
     /// Unix seconds as the emulator's clock sees them.
     pub fn now(&self) -> i64 {
-        self.emulator.clock.now()
+        self.state.clock.now()
     }
 
     pub fn browser(&self) -> Browser {

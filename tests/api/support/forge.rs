@@ -24,7 +24,7 @@ fn signing_input(header: &str, payload: &str) -> String {
 
 /// The server's own signing key, to sign hand-made tokens the server should accept.
 pub fn signing_key(server: &TestApp) -> RsaPrivateKey {
-    let pem = &server.emulator().tokens.active_key().private_pem;
+    let pem = &server.state().keys.active_private_pem();
     RsaPrivateKey::from_pkcs8_pem(pem).expect("a PKCS#8 RSA key")
 }
 

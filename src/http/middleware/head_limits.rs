@@ -1,4 +1,5 @@
-//! A deterministic cap on request heads. hyper's `max_buf_size` only bounds memory: whether an
+//! Refuses oversized request heads with 414 or 431 (`docs/protocol.md#operations`), the same
+//! answer every time. hyper's `max_buf_size` only bounds memory: whether an
 //! oversized head is refused depends on how the bytes arrive, so the same request could pass
 //! once and fail the next time. This check gives one answer for one request.
 
@@ -18,7 +19,7 @@ pub async fn limit_head(request: Request, next: Next) -> Response {
         .path_and_query()
         .map_or(0, |p| p.as_str().len());
     if uri_bytes > MAX_URI_BYTES {
-        return super::text(
+        return crate::http::text(
             StatusCode::URI_TOO_LONG,
             "The request target is too long.".into(),
         );
@@ -30,7 +31,7 @@ pub async fn limit_head(request: Request, next: Next) -> Response {
         .sum();
     if header_bytes > MAX_HEADER_BYTES {
         let text = "The request headers are too large.".into();
-        return super::text(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, text);
+        return crate::http::text(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, text);
     }
     next.run(request).await
 }

@@ -1,4 +1,4 @@
-//! Who may use the control plane (PROTOCOL.md 3): with `admin.token` set, callers must send
+//! Who may use the control plane (`docs/protocol.md#control-plane`): with `admin.token` set, callers must send
 //! `Authorization: Bearer <token>`; without one, only loopback peers are served. Proxy headers
 //! such as `X-Forwarded-For` are ignored: anyone can send them.
 
@@ -9,16 +9,16 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::Error;
-use crate::routes::AppState;
-use crate::token::TokenHash;
+use crate::app::AppState;
+use crate::error::ControlError;
+use crate::secret::TokenHash;
 
 pub async fn control_plane_access(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let expected = state.settings.admin.token.expose();
+    let expected = state.settings().admin.token.expose();
     let allowed = if expected.is_empty() {
         // What the server sets, else what `MockConnectInfo` sets in tests: the same fallback
         // axum's `ConnectInfo` extractor makes.
@@ -32,10 +32,7 @@ pub async fn control_plane_access(
             tracing::warn!(
                 "control plane refused: peer is not loopback and no admin token is configured"
             );
-            return refuse(
-                403,
-                "the control plane answers loopback clients only (set admin.token to open it)",
-            );
+            return ControlError::LoopbackOnly.into_response();
         }
         true
     } else {
@@ -49,16 +46,7 @@ pub async fn control_plane_access(
     };
     if !allowed {
         tracing::warn!("control plane refused: missing or wrong admin token");
-        return refuse(401, "send Authorization: Bearer <admin.token>");
+        return ControlError::AdminTokenRequired.into_response();
     }
     next.run(request).await
-}
-
-fn refuse(status: u16, message: &str) -> Response {
-    Error::Control {
-        status,
-        message: message.into(),
-        field: None,
-    }
-    .into_response()
 }

@@ -1,4 +1,5 @@
-//! Records every answered request in the metrics, by route template, method and status.
+//! Records every answered request in the metrics, by route template, method and status
+//! (`docs/protocol.md#operations`).
 
 use std::time::Instant;
 
@@ -6,7 +7,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::params::route_of;
+use crate::http::params::route_of;
 
 pub async fn record_metrics(request: Request, next: Next) -> Response {
     let started = Instant::now();

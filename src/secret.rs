@@ -1,9 +1,48 @@
-//! Opaque bearer secrets (refresh tokens, session ids, CSRF tokens): 256 bits from the OS
-//! CSPRNG, base64url without padding. Only their SHA-256 hash is ever stored.
+//! Secrets as types, so none can reach a log by accident: [`Secret`] for configured values
+//! (passwords, API keys, the admin token), [`OpaqueToken`] for bearer secrets the emulator hands
+//! out (refresh tokens, session ids: 256 bits from the OS CSPRNG, base64url without padding),
+//! and [`TokenHash`], their SHA-256, which is all the database ever keeps.
 
 use aws_lc_rs::digest::{SHA256, digest};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A configured secret (password, API key, admin token): never shown by `Debug` or `Serialize`.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "\"\""
+        } else {
+            "\"[redacted]\""
+        })
+    }
+}
+
+/// Serialized (e.g. by `config check`) as `[redacted]`, never in clear.
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.0.is_empty() { "" } else { "[redacted]" })
+    }
+}
 
 /// A secret in clear, as handed to a client once. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,0 +1,61 @@
+//! The application state every handler gets: one service per use case, wired once at start-up
+//! (`docs/architecture.md#the-state`). Cheap to share: handlers take `State<AppState>`.
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::directory::Directory;
+use crate::service::{
+    ClockService, ConnectService, Context, EntryApiService, HealthService, KeyService,
+    LoginService, LogoutService, MintService, RefreshService,
+};
+
+/// What every handler gets.
+pub type AppState = Arc<App>;
+
+pub struct App {
+    ctx: Arc<Context>,
+    pub connect: ConnectService,
+    pub login: LoginService,
+    pub refresh: RefreshService,
+    pub logout: LogoutService,
+    pub entry_api: EntryApiService,
+    pub keys: KeyService,
+    pub clock: ClockService,
+    pub mint: MintService,
+    pub health: HealthService,
+}
+
+impl App {
+    /// Opens the database, loads or generates the signing key and wires the services.
+    pub async fn start(settings: Settings) -> anyhow::Result<AppState> {
+        let ctx = Arc::new(Context::start(settings).await?);
+        Ok(Arc::new(Self {
+            connect: ConnectService::new(ctx.clone()),
+            login: LoginService::new(ctx.clone()),
+            refresh: RefreshService::new(ctx.clone()),
+            logout: LogoutService::new(ctx.clone()),
+            entry_api: EntryApiService::new(ctx.clone()),
+            keys: KeyService::new(ctx.clone()),
+            clock: ClockService::new(ctx.clone()),
+            mint: MintService::new(ctx.clone()),
+            health: HealthService::new(ctx.clone()),
+            ctx,
+        }))
+    }
+
+    /// The validated settings this server runs with (`public_url` resolved for port 0).
+    pub fn settings(&self) -> &Settings {
+        &self.ctx.settings
+    }
+
+    /// The configured users and API keys (read-only lookups).
+    pub fn directory(&self) -> &Directory {
+        &self.ctx.directory
+    }
+
+    /// Closes the database once serving has stopped.
+    pub async fn close(&self) {
+        self.ctx.store.close().await;
+    }
+}

@@ -1,0 +1,46 @@
+//! The failure every surface shares: the database or the machine let a request down. A client
+//! should retry after [`Failure::Unavailable`] (503) and report [`Failure::Internal`] (500).
+
+/// An infrastructure problem; its cause is logged, never sent.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// 503 with `Retry-After`: the database is busy, locked or unwritable.
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// 500 `An internal server error occurred.`
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        let unavailable = error
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+            .any(is_unavailable);
+        if unavailable {
+            Self::Unavailable(error)
+        } else {
+            Self::Internal(error)
+        }
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(error: sqlx::Error) -> Self {
+        anyhow::Error::from(error).into()
+    }
+}
+
+/// SQLite conditions a client should retry after rather than treat as a bug.
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            // Primary result codes: BUSY 5, LOCKED 6, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14.
+            let code = db.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
+            matches!(code & 0xff, 5 | 6 | 8 | 10 | 13 | 14)
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,93 @@
+//! One error type per wire surface, each variant documented with the answer it becomes:
+//! [`ProviderError`] (plain text, `docs/protocol.md#provider-routes`), [`EntryApiError`]
+//! (problem+json, `docs/protocol.md#entry-api-check`) and [`ControlError`] (JSON naming the
+//! field, `docs/protocol.md#control-plane`). All three share [`Failure`], the 500/503 of an
+//! infrastructure problem. The mapping to HTTP lives in `http::error`; internal causes are
+//! logged there, never sent.
+
+mod failure;
+
+pub use failure::Failure;
+
+/// What a JWT-provider route (`/connect`, `/login`, `/refresh`, `/logout`, ...) failed with.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// 400 with a plain-text body: upstream's convention for every provider error.
+    /// (Display never shows the text: it may echo what a client sent.)
+    #[error("bad request")]
+    BadRequest(String),
+    /// 400 with an empty body: upstream's answer to a refused key or a cancelled login.
+    #[error("rejected")]
+    Rejected,
+    /// 403 with a plain-text body (a login form that fails its CSRF check).
+    #[error("forbidden")]
+    Forbidden(String),
+    /// 404 `Not found.`
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Failure(#[from] Failure),
+}
+
+/// What the Entry API's `GET /user` failed with.
+#[derive(Debug, thiserror::Error)]
+pub enum EntryApiError {
+    /// 401 problem+json with this `detail`.
+    #[error("unauthorized")]
+    Unauthorized(String),
+    /// 403 problem+json: the API key lacks the `entry_api` permission.
+    #[error("forbidden")]
+    Forbidden,
+    #[error(transparent)]
+    Failure(#[from] Failure),
+}
+
+/// What a control-plane request (`/_emulator/*`) failed with; JSON `{"error", "field"}`.
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    /// 400: the request field `field` is not acceptable.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// 400: the body is not the expected JSON (no single field to blame).
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// 401: an admin token is configured and the request did not carry it.
+    #[error("admin token required")]
+    AdminTokenRequired,
+    /// 403: no admin token is configured and the caller is not on loopback.
+    #[error("loopback only")]
+    LoopbackOnly,
+    #[error(transparent)]
+    Failure(#[from] Failure),
+}
+
+impl ControlError {
+    /// A 400 naming the offending request field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Infrastructure errors (`?` on a query or on anyhow) become a surface's `Failure` variant.
+macro_rules! failure_conversions {
+    ($($surface:ty),*) => {$(
+        impl From<anyhow::Error> for $surface {
+            fn from(error: anyhow::Error) -> Self {
+                Self::Failure(error.into())
+            }
+        }
+        impl From<sqlx::Error> for $surface {
+            fn from(error: sqlx::Error) -> Self {
+                Self::Failure(error.into())
+            }
+        }
+    )*};
+}
+
+failure_conversions!(ProviderError, EntryApiError, ControlError);

@@ -1,0 +1,69 @@
+//! The API-key layer, in front of the routes that take a key (`docs/protocol.md#provider-routes`):
+//! reads the key from `apiKey` (query, wins when non-empty) or `X-Api-Key`, resolves it against
+//! the directory and hands the result to the handler as the [`CallerKey`] extractor. What a
+//! route then requires of the key is its use case's business (`/refresh` checks it first).
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::error::Failure;
+use crate::http::params::Params;
+use crate::model::ApiKey;
+
+/// The caller's API key: `presented` when a non-empty key was sent, `key` when it is known.
+#[derive(Debug, Clone)]
+pub struct CallerKey {
+    pub presented: Option<String>,
+    pub key: Option<Arc<ApiKey>>,
+}
+
+pub async fn resolve_api_key(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let params = match Params::parse(request.uri().query().unwrap_or("")) {
+        Ok(params) => params,
+        Err(error) => return error.into_response(),
+    };
+    let from_header = || {
+        let value = request.headers().get("x-api-key")?;
+        // A header that is not text cannot be a configured key: keep it as presented-but-unknown.
+        Some(value.to_str().unwrap_or("\u{fffd}").trim().to_owned()).filter(|v| !v.is_empty())
+    };
+    let presented = params
+        .non_empty("apiKey")
+        .map(str::to_owned)
+        .or_else(from_header);
+    let key = presented
+        .as_deref()
+        .and_then(|k| state.directory().api_key(k));
+    request
+        .extensions_mut()
+        .insert(CallerKey { presented, key });
+    request.extensions_mut().insert(params);
+    next.run(request).await
+}
+
+/// Fails loudly (500, logged) on a route without the layer: a route that forgot it must not
+/// quietly behave as if no key was sent.
+impl<S: Send + Sync> FromRequestParts<S> for CallerKey {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.remove::<CallerKey>().ok_or_else(|| {
+            let route = parts
+                .extensions
+                .get::<MatchedPath>()
+                .map(MatchedPath::as_str);
+            Failure::Internal(anyhow::anyhow!(
+                "route {route:?} takes a CallerKey but has no API-key layer"
+            ))
+        })
+    }
+}
