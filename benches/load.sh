@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load figures for the hot routes, measured the way ../shared/guides/PERFORMANCE.md asks:
+# Load figures for the hot routes (how we measure: docs/architecture.md#measuring):
 # same binary, same generator, same run; a bare route as the ceiling; several runs, median.
 # The generator (wrk) shares the machine's cores with the server: read ratios, not absolutes.
 #

@@ -1,6 +1,7 @@
-//! Where a login may send its tokens (PROTOCOL.md 4.1, RELIABILITY.md B): `oob`, any loopback
-//! URL, or an absolute http(s) URL on the API key's allow-list. Parsing is strict so that no
-//! two parsers can disagree about the host the tokens go to.
+//! Where a login may send its tokens (`docs/protocol.md#connect`,
+//! `docs/reliability.md#open-redirects`): `oob`, any loopback URL, or an absolute http(s) URL on
+//! the API key's allow-list. Parsing is strict so that no two parsers can disagree about the host
+//! the tokens go to.
 
 use url::{Host, Url};
 
@@ -57,7 +58,7 @@ impl Destination {
     }
 
     /// The redirect target with `jwt` (and `refresh`) appended: existing parameters keep their
-    /// order and bytes, any `jwt`/`refresh` already present are dropped (PROTOCOL.md 4.2).
+    /// order and bytes, any `jwt`/`refresh` already present are dropped (`docs/protocol.md#login`).
     pub fn with_tokens(&self, public_base: &str, jwt: &str, refresh: Option<&str>) -> String {
         let mut url = match self {
             Self::Oob => {

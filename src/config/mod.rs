@@ -1,5 +1,6 @@
-//! The settings tree (PROTOCOL.md section 3): loaded from one TOML file, then overridden by
-//! `UITID_EMULATOR__SECTION__KEY` environment variables. Field names are a user-facing interface.
+//! The settings tree (`docs/protocol.md#configuration`): loaded from one TOML file, then overridden
+//! by `UITID_EMULATOR__SECTION__KEY` environment variables. Field names are a user-facing
+//! interface.
 
 mod load;
 mod validate;
@@ -87,7 +88,8 @@ impl Default for DatabaseSettings {
     }
 }
 
-/// Which token shape the provider hands out (PROTOCOL.md 5.1 and 5.2).
+/// Which token shape the provider hands out (`docs/protocol.md#v1-tokens`,
+/// `docs/protocol.md#keycloak-tokens`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenProfile {

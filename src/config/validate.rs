@@ -32,11 +32,11 @@ pub(super) fn write_optional_duration<S: Serializer>(
     }
 }
 
-/// The issuer upstream's test environment signs v1 tokens with (PROTOCOL.md 5.1).
+/// The issuer upstream's test environment signs v1 tokens with (`docs/protocol.md#v1-tokens`).
 const V1_DEFAULT_ISSUER: &str = "http://culudb-jwt-provider.dev";
 
 impl Settings {
-    /// `iss` of issued tokens (PROTOCOL.md 5.1, 5.2).
+    /// `iss` of issued tokens (`docs/protocol.md#v1-tokens`, `docs/protocol.md#keycloak-tokens`).
     pub fn issuer(&self) -> String {
         match (&self.token.issuer, self.token.profile) {
             (Some(issuer), _) if !issuer.is_empty() => issuer.clone(),

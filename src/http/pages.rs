@@ -1,5 +1,5 @@
 //! HTML pages: self-contained (no third-party resources), never framed, scripts and styles
-//! allowed only by a per-response nonce (PROTOCOL.md 4.6).
+//! allowed only by a per-response nonce (`docs/protocol.md#headers`).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};

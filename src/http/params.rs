@@ -1,5 +1,6 @@
-//! Strict query and form parsing: a parameter given twice is a 400 (`docs/protocol.md#provider-routes`), and so is
-//! percent-encoding that does not decode to UTF-8, so no two readers can disagree on a value.
+//! Strict query and form parsing: a parameter given twice is a 400
+//! (`docs/protocol.md#provider-routes`), and so is percent-encoding that does not decode to UTF-8,
+//! so no two readers can disagree on a value.
 
 use axum::extract::{FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;

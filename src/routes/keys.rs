@@ -1,5 +1,5 @@
-//! Key publication (`docs/protocol.md#keys`): the active public key as PEM, every published key as a
-//! JWK set with public members only, and the OIDC discovery document of the keycloak profile.
+//! Key publication (`docs/protocol.md#keys`): the active public key as PEM, every published key as
+//! a JWK set with public members only, and the OIDC discovery document of the keycloak profile.
 
 use axum::Json;
 use axum::Router;

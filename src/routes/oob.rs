@@ -1,5 +1,5 @@
-//! `GET /oob` (`docs/protocol.md#oob`): upstream answers 500 here; the emulator shows the tokens with
-//! copy buttons, the decoded claims and the expiry. Clients must not depend on this page.
+//! `GET /oob` (`docs/protocol.md#oob`): upstream answers 500 here; the emulator shows the tokens
+//! with copy buttons, the decoded claims and the expiry. Clients must not depend on this page.
 
 use std::time::{Duration, UNIX_EPOCH};
 

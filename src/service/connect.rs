@@ -1,6 +1,6 @@
-//! `/connect` (`docs/protocol.md#connect`): destination rules, then straight to the destination when the
-//! browser is logged in already (SSO session) or login is headless, else a server-side flow
-//! record and the login form.
+//! `/connect` (`docs/protocol.md#connect`): destination rules, then straight to the destination
+//! when the browser is logged in already (SSO session) or login is headless, else a server-side
+//! flow record and the login form.
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
-//! The Entry API's `GET /user` (`docs/protocol.md#entry-api-check`): token checks first, then the API key, each
-//! refusal with upstream's exact detail text.
+//! The Entry API's `GET /user` (`docs/protocol.md#entry-api-check`): token checks first, then the
+//! API key, each refusal with upstream's exact detail text.
 
 use std::sync::Arc;
 

@@ -15,8 +15,8 @@ pub struct IssuedTokens {
 }
 
 impl Context {
-    /// A refresh token for `user` bound to `key`, if the key may receive one (`docs/protocol.md#login`:
-    /// otherwise the parameter is silently absent).
+    /// A refresh token for `user` bound to `key`, if the key may receive one
+    /// (`docs/protocol.md#login`: otherwise the parameter is silently absent).
     pub(crate) fn new_refresh_token(
         &self,
         user: &User,

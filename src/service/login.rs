@@ -1,5 +1,5 @@
-//! The login form (`docs/protocol.md#login`): a CSRF token bound to the browser that started the flow,
-//! the credentials check, and the atomic finish (flow consumed, new session, refresh token).
+//! The login form (`docs/protocol.md#login`): a CSRF token bound to the browser that started the
+//! flow, the credentials check, and the atomic finish (flow consumed, new session, refresh token).
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
-//! `POST /_emulator/tokens` (`docs/protocol.md#control-plane`): tokens for any user and key without a login, optionally
-//! with extra claims, another lifetime, or already expired.
+//! `POST /_emulator/tokens` (`docs/protocol.md#control-plane`): tokens for any user and key without
+//! a login, optionally with extra claims, another lifetime, or already expired.
 
 use std::sync::Arc;
 

@@ -1,4 +1,5 @@
-//! Login and logout flows: one server-side record per flow (PROTOCOL.md 4.1, 4.5).
+//! Login and logout flows: one server-side record per flow (`docs/protocol.md#connect`,
+//! `docs/protocol.md#logout`).
 
 use super::Store;
 use super::refresh_tokens::{NewRefreshToken, insert_refresh_token};

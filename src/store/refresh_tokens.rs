@@ -1,4 +1,4 @@
-//! Refresh tokens, by hash only (PROTOCOL.md 5.4).
+//! Refresh tokens, by hash only (`docs/protocol.md#refresh-tokens`).
 
 use super::Store;
 

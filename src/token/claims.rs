@@ -10,7 +10,7 @@ pub struct Lifetime {
     pub exp: i64,
 }
 
-/// PROTOCOL.md 5.1: `iss, uid, nick, email, iat, exp, nbf`, with `nbf = iat`.
+/// `docs/protocol.md#v1-tokens`: `iss, uid, nick, email, iat, exp, nbf`, with `nbf = iat`.
 pub fn v1(issuer: &str, user: &User, time: &Lifetime) -> Map<String, Value> {
     members(json!({
         "iss": issuer,
@@ -23,8 +23,9 @@ pub fn v1(issuer: &str, user: &User, time: &Lifetime) -> Map<String, Value> {
     }))
 }
 
-/// PROTOCOL.md 5.2: the OIDC id_token the provider hands out since late 2024. `sub` is the
-/// user's uid unless the user's extra claims say otherwise; `jti` and `sid` are fresh UUIDs.
+/// `docs/protocol.md#keycloak-tokens`: the OIDC id_token the provider hands out since late 2024.
+/// `sub` is the user's uid unless the user's extra claims say otherwise; `jti` and `sid` are fresh
+/// UUIDs.
 pub fn keycloak(issuer: &str, client_id: &str, user: &User, time: &Lifetime) -> Map<String, Value> {
     let preferred = if user.email.is_empty() {
         &user.nick

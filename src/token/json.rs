@@ -1,5 +1,6 @@
-//! Compact JSON written the way PHP's `json_encode` writes it with default flags (PROTOCOL.md
-//! 5.1): `/` escaped as `\/` and non-ASCII as `\uXXXX`, so tokens match upstream byte for byte.
+//! Compact JSON written the way PHP's `json_encode` writes it with default flags
+//! (`docs/protocol.md#v1-tokens`): `/` escaped as `\/` and non-ASCII as `\uXXXX`, so tokens match
+//! upstream byte for byte.
 
 use serde_json::{Map, Value};
 

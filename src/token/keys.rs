@@ -1,4 +1,4 @@
-//! RSA signing keys (PROTOCOL.md 5.3): loaded from PEM or generated, parsed once into an
+//! RSA signing keys (`docs/protocol.md#keys`): loaded from PEM or generated, parsed once into an
 //! aws-lc key pair so signing never re-parses DER, and published as PEM and JWK.
 
 use aws_lc_rs::digest::{SHA256, digest};

@@ -1,6 +1,7 @@
-//! Issuing and checking tokens: access tokens of the `v1` and `keycloak` profiles (PROTOCOL.md
-//! 5.1, 5.2) signed RS256 with a pre-parsed key, opaque refresh tokens (5.4), and the Entry
-//! API's check (6). Knows nothing of HTTP or the database.
+//! Issuing and checking tokens: access tokens of the `v1` and `keycloak` profiles
+//! (`docs/protocol.md#v1-tokens`, `#keycloak-tokens`) signed RS256 with a pre-parsed key, and
+//! the Entry API's check (`docs/protocol.md#entry-api-check`). Knows nothing of HTTP or the
+//! database; opaque refresh tokens are `crate::secret::OpaqueToken`.
 
 mod claims;
 mod json;

@@ -1,14 +1,15 @@
-//! The Entry API's token check (PROTOCOL.md 6), in the order upstream applies it. One policy in
-//! one place: RS256 only, a published key only, 30 s leeway, accepted issuers, required claims.
-//! jsonwebtoken's `Validation` reads the system clock, so time checks are done here against
-//! the emulator's clock instead; the signature is checked with jsonwebtoken.
+//! The Entry API's token check (`docs/protocol.md#entry-api-check`), in the order upstream applies
+//! it. One policy in one place: RS256 only, a published key only, 30 s leeway, accepted issuers,
+//! required claims. jsonwebtoken's `Validation` reads the system clock, so time checks are done
+//! here against the emulator's clock instead; the signature is checked with jsonwebtoken.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{Map, Value};
 
-/// Tolerance for clock differences between issuer and resource server (PROTOCOL.md 3: 30 s).
+/// Tolerance for clock differences between issuer and resource server (30 s,
+/// `docs/protocol.md#entry-api-check`).
 pub const LEEWAY_SECONDS: i64 = 30;
 
 /// Why a token was refused; each maps to one of upstream's detail texts.

@@ -1,5 +1,5 @@
-//! RELIABILITY.md A: duplicate parameters, broken percent-encoding and SQL-looking values are
-//! client errors: never a redirect, never a refresh, never a 500.
+//! `docs/reliability.md#hostile-input`: duplicate parameters, broken percent-encoding and
+//! SQL-looking values are client errors: never a redirect, never a refresh, never a 500.
 
 use crate::support::*;
 

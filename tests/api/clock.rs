@@ -1,6 +1,6 @@
-//! PROTOCOL.md 7 (clock): `/_emulator/clock` reads, moves and resets the emulator's clock, and
-//! issuing, refresh-token expiry and the Entry API check all follow it, so a client's whole
-//! expire, refresh, retry loop runs in seconds.
+//! `docs/protocol.md#control-plane` (clock): `/_emulator/clock` reads, moves and resets the
+//! emulator's clock, and issuing, refresh-token expiry and the Entry API check all follow it, so a
+//! client's whole expire, refresh, retry loop runs in seconds.
 
 use serde_json::{Value, json};
 

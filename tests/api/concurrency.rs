@@ -1,4 +1,4 @@
-//! RELIABILITY.md D: one refresh token used by many requests at once.
+//! `docs/reliability.md#concurrency`: one refresh token used by many requests at once.
 
 use crate::support::*;
 

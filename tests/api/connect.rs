@@ -1,4 +1,4 @@
-//! PROTOCOL.md 4.1: `GET /connect` (and the legacy `/culturefeed/oauth/connect`).
+//! `docs/protocol.md#connect`: `GET /connect` (and the legacy `/culturefeed/oauth/connect`).
 
 use crate::support::*;
 

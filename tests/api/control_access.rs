@@ -1,4 +1,4 @@
-//! PROTOCOL.md 3 (control plane): with `admin.token` set, `/_emulator/*` needs that bearer
+//! `docs/protocol.md#control-plane`: with `admin.token` set, `/_emulator/*` needs that bearer
 //! token; without one, only loopback peers are served. Other peers are simulated in-process
 //! by driving the router with `MockConnectInfo`.
 

@@ -1,4 +1,5 @@
-//! RELIABILITY.md B: only the key's destinations, loopback and `oob` ever receive tokens.
+//! `docs/reliability.md#open-redirects`: only the key's destinations, loopback and `oob` ever
+//! receive tokens.
 
 use crate::support::*;
 

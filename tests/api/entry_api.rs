@@ -1,5 +1,5 @@
-//! PROTOCOL.md 6: `GET /user`, the Entry API's token check: exact problem+json bodies in the
-//! documented order, the API key from either place, and RS256-only signature checks.
+//! `docs/protocol.md#entry-api-check`: `GET /user`, the Entry API's token check: exact problem+json
+//! bodies in the documented order, the API key from either place, and RS256-only signature checks.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

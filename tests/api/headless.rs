@@ -1,4 +1,4 @@
-//! PROTOCOL.md 4.2: headless login completes `/connect` at once for `login.headless_user`.
+//! `docs/protocol.md#login`: headless login completes `/connect` at once for `login.headless_user`.
 
 use crate::support::*;
 

@@ -1,5 +1,6 @@
-//! PROTOCOL.md 5.2: the keycloak profile's OIDC id_token, verified the way a relying party
-//! does it (discovery, then `jwks_uri`, then the key named by `kid`) with the `rsa` crate.
+//! `docs/protocol.md#keycloak-tokens`: the keycloak profile's OIDC id_token, verified the way a
+//! relying party does it (discovery, then `jwks_uri`, then the key named by `kid`) with the `rsa`
+//! crate.
 
 use std::collections::HashSet;
 use std::time::Instant;

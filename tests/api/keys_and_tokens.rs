@@ -1,5 +1,6 @@
-//! PROTOCOL.md 5.1 and 5.3, RELIABILITY.md C: the v1 token byte for byte, and the published
-//! keys, checked with a verifier that shares no code with the server.
+//! `docs/protocol.md#v1-tokens`, `docs/protocol.md#keys`, `docs/reliability.md#secrets`: the v1
+//! token byte for byte, and the published keys, checked with a verifier that shares no code with
+//! the server.
 
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, LineEnding};

@@ -1,4 +1,5 @@
-//! PROTOCOL.md 4.2: the login form, its CSRF token, the SSO session, and the 303 with tokens.
+//! `docs/protocol.md#login`: the login form, its CSRF token, the SSO session, and the 303 with
+//! tokens.
 
 use crate::support::*;
 

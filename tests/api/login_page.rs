@@ -1,4 +1,5 @@
-//! PROTOCOL.md 4.2 and 4.6: the login page itself, shown only for a live flow.
+//! `docs/protocol.md#login`, `docs/protocol.md#headers`: the login page itself, shown only for a
+//! live flow.
 
 use crate::support::*;
 

@@ -1,4 +1,5 @@
-//! PROTOCOL.md 4.5: `/logout` ends the SSO session, `/logout-confirm` goes to the destination.
+//! `docs/protocol.md#logout`: `/logout` ends the SSO session, `/logout-confirm` goes to the
+//! destination.
 
 use crate::support::*;
 

@@ -1,5 +1,5 @@
-//! RELIABILITY.md C: with `RUST_LOG=trace`, the full flow and every error path leave no issued
-//! token, session id, password or API key in the binary's stdout or stderr.
+//! `docs/reliability.md#secrets`: with `RUST_LOG=trace`, the full flow and every error path leave
+//! no issued token, session id, password or API key in the binary's stdout or stderr.
 
 use crate::support::*;
 

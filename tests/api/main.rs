@@ -1,5 +1,6 @@
-//! Integration tests: each starts the real server on a random port with its own SQLite file
-//! and talks to it over HTTP, as a client of the real provider would (PROTOCOL.md 4, 5).
+//! Integration tests: each starts the real server on a random port with its own SQLite file and
+//! talks to it over HTTP, as a client of the real provider would
+//! (`docs/protocol.md#provider-routes`, `docs/protocol.md#v1-tokens`).
 
 mod support;
 
@@ -24,14 +25,14 @@ mod secrets;
 mod sessions;
 mod shutdown;
 
-// Issue 3: the client loop (Entry API check, clock, minting, keycloak, control-plane access).
+// The client loop (Entry API check, clock, minting, keycloak, control-plane access).
 mod clock;
 mod control_access;
 mod entry_api;
 mod keycloak;
 mod mint;
 
-// Issue 4, item 9: operations (health, metrics, request ids, limits, load shedding, CLI).
+// Operations (health, metrics, request ids, limits, load shedding, CLI).
 mod ops_cli;
 mod ops_health;
 mod ops_limits;

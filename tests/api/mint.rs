@@ -1,5 +1,6 @@
-//! PROTOCOL.md 7 (mint): `POST /_emulator/tokens` hands out tokens for any configured user and
-//! key without a login, optionally with another lifetime, extra claims, or already expired.
+//! `docs/protocol.md#control-plane` (minting): `POST /_emulator/tokens` hands out tokens for any
+//! configured user and key without a login, optionally with another lifetime, extra claims, or
+//! already expired.
 
 use serde_json::json;
 

@@ -1,4 +1,4 @@
-//! PROTOCOL.md 4.3: `oob` resolves to this server's `/oob`, a page that shows the tokens.
+//! `docs/protocol.md#oob`: `oob` resolves to this server's `/oob`, a page that shows the tokens.
 
 use crate::support::*;
 

@@ -1,5 +1,5 @@
-//! The command line of the built binary (issue 4, item 7): `--version`, `--help`, `keygen`,
-//! `config check`, `mint`, `healthcheck` and `serve` stopped by SIGTERM.
+//! The command line of the built binary (`docs/protocol.md#operations`): `--version`, `--help`,
+//! `keygen`, `config check`, `mint`, `healthcheck` and `serve` stopped by SIGTERM.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,5 @@
-//! Health (issue 4, item 3; RELIABILITY.md E): liveness, and readiness that follows whether the
+//! Health (`docs/protocol.md#operations`,
+//! `docs/reliability.md#crashes-and-restarts`): liveness, and readiness that follows whether the
 //! database accepts a write, recovering without a restart.
 
 use std::os::unix::fs::PermissionsExt;

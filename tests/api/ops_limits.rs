@@ -1,4 +1,5 @@
-//! Limits (issue 4, item 6; RELIABILITY.md A and F): oversized heads and bodies, slow clients
+//! Limits (`docs/protocol.md#operations`, `docs/reliability.md#hostile-input`,
+//! `docs/reliability.md#slow-clients`): oversized heads and bodies, slow clients
 //! cut off at the header read timeout, and load shedding beyond the concurrency cap.
 
 use std::time::{Duration, Instant};
@@ -67,7 +68,7 @@ async fn oversized_heads_get_431_and_bodies_413_quickly_and_the_next_request_wor
     }
 }
 
-/// RELIABILITY.md F: a client sending a header byte now and then is closed once
+/// `docs/reliability.md#slow-clients`: a client sending a header byte now and then is closed once
 /// `server.header_read_timeout` has passed since the connection opened.
 #[tokio::test]
 async fn a_client_trickling_its_request_head_is_cut_off_at_the_header_timeout_while_others_are_served()

@@ -1,4 +1,4 @@
-//! Observability (issue 4, items 4 and 5): Prometheus metrics and request ids. The metrics
+//! Observability (`docs/protocol.md#operations`): Prometheus metrics and request ids. The metrics
 //! recorder is global to the test process and other tests run beside these, so counters are
 //! compared as "grew by at least", never as absolute values.
 

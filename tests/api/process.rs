@@ -1,5 +1,5 @@
 //! The built binary: graceful shutdown on SIGTERM, and a bad configuration file refused at
-//! start with a message that names the file and the key (issue 2, items 2 and 10).
+//! start with a message that names the file and the key (`docs/protocol.md#configuration`).
 
 use crate::support::*;
 

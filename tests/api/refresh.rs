@@ -1,4 +1,5 @@
-//! PROTOCOL.md 4.4: `GET /refresh`, its checks in upstream's order, and the bare-JWT answer.
+//! `docs/protocol.md#refresh`: `GET /refresh`, its checks in upstream's order, and the bare-JWT
+//! answer.
 
 use crate::support::*;
 

@@ -1,5 +1,5 @@
-//! RELIABILITY.md D: many logins at once, two replicas starting on one empty database, and
-//! clients that hang up half-way through a request.
+//! `docs/reliability.md#concurrency`: many logins at once, two replicas starting on one empty
+//! database, and clients that hang up half-way through a request.
 
 use std::collections::HashSet;
 use std::time::Duration;

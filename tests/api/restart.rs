@@ -1,5 +1,6 @@
-//! PROTOCOL.md 3 and 5.3, RELIABILITY.md C and E: a generated key is made once per database
-//! and survives restarts, like the refresh tokens; expiry survives them too.
+//! `docs/protocol.md#configuration`, `docs/protocol.md#keys`, `docs/reliability.md#secrets`,
+//! `docs/reliability.md#crashes-and-restarts`: a generated key is made once per database and
+//! survives restarts, like the refresh tokens; expiry survives them too.
 
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
-//! PROTOCOL.md 4 and 8: unknown paths are 404 (upstream: 500), wrong methods 405, and every
-//! answer of the provider carries the no-store / no-referrer headers.
+//! `docs/protocol.md#provider-routes`, `docs/protocol.md#differences-from-upstream`: unknown paths
+//! are 404 (upstream: 500), wrong methods 405, and every answer of the provider carries the
+//! no-store / no-referrer headers.
 
 use reqwest::Method;
 

@@ -1,5 +1,5 @@
-//! PROTOCOL.md 5.4, RELIABILITY.md C: the database files (with the WAL) never hold a token,
-//! a session id or an API key in clear.
+//! `docs/protocol.md#refresh-tokens`, `docs/reliability.md#secrets`: the database files (with the
+//! WAL) never hold a token, a session id or an API key in clear.
 
 use std::path::Path;
 

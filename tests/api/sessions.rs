@@ -1,5 +1,5 @@
-//! PROTOCOL.md 4.1 and 4.2, RELIABILITY.md B: the SSO session, session fixation, and flows
-//! that are kept apart server side.
+//! `docs/protocol.md#connect`, `docs/protocol.md#login`, `docs/reliability.md#open-redirects`: the
+//! SSO session, session fixation, and flows that are kept apart server side.
 
 use crate::support::*;
 

@@ -1,5 +1,6 @@
-//! RELIABILITY.md E: SIGTERM with a request in flight and an idle, half-sent connection. The
-//! request is answered; the idle connection does not hold the process until a timeout.
+//! `docs/reliability.md#crashes-and-restarts`: SIGTERM with a request in flight and an idle,
+//! half-sent connection. The request is answered; the idle connection does not hold the process
+//! until a timeout.
 
 use std::time::Duration;
 

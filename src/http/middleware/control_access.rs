@@ -1,6 +1,6 @@
-//! Who may use the control plane (`docs/protocol.md#control-plane`): with `admin.token` set, callers must send
-//! `Authorization: Bearer <token>`; without one, only loopback peers are served. Proxy headers
-//! such as `X-Forwarded-For` are ignored: anyone can send them.
+//! Who may use the control plane (`docs/protocol.md#control-plane`): with `admin.token` set,
+//! callers must send `Authorization: Bearer <token>`; without one, only loopback peers are served.
+//! Proxy headers such as `X-Forwarded-For` are ignored: anyone can send them.
 
 use std::net::SocketAddr;
 

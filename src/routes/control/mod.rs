@@ -1,6 +1,5 @@
-//! The control plane, `/_emulator/*` (`docs/protocol.md#control-plane`): JSON over HTTP so a test in any language
-//! can drive the emulator. Guarded by
-//! [`crate::http::middleware::control_access`].
+//! The control plane, `/_emulator/*` (`docs/protocol.md#control-plane`): JSON over HTTP so a test
+//! in any language can drive the emulator. Guarded by [`crate::http::middleware::control_access`].
 
 mod clock;
 mod tokens;

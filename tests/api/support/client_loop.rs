@@ -1,4 +1,4 @@
-//! What a client's loop talks to besides the login (issue 3): the Entry API's token check
+//! What a client's loop talks to besides the login: the Entry API's token check
 //! `GET /user` and the control plane `/_emulator/*`, on a headless [`TestApp`] so `/connect`
 //! hands out tokens at once.
 
@@ -95,8 +95,8 @@ pub async fn set_clock(server: &TestApp, body: Value) -> Value {
     response.json().await.expect("the clock as JSON")
 }
 
-/// Entry API problem details (PROTOCOL.md 6): status, media type, all four members, and no
-/// `WWW-Authenticate`.
+/// Entry API problem details (`docs/protocol.md#entry-api-check`): status, media type, all four
+/// members, and no `WWW-Authenticate`.
 pub async fn assert_problem(response: Response, status: u16, detail: &str, case: &str) {
     assert_eq!(response.status(), status, "{case}");
     let content_type = response.headers().get("content-type");

@@ -60,7 +60,7 @@ pub fn connect_query(key: &str, destination: &str) -> String {
     form_query(&[("apiKey", key), ("destination", destination)])
 }
 
-/// PROTOCOL.md 4.6: nothing that may carry a token is cached or leaks through `Referer`.
+/// `docs/protocol.md#headers`: nothing that may carry a token is cached or leaks through `Referer`.
 pub fn assert_not_cached(response: &Response) {
     for (name, value) in [
         ("cache-control", "no-store"),
@@ -76,7 +76,7 @@ pub fn assert_not_cached(response: &Response) {
     }
 }
 
-/// PROTOCOL.md 4.6: HTML pages cannot be framed.
+/// `docs/protocol.md#headers`: HTML pages cannot be framed.
 pub fn assert_html_page(response: &Response) {
     assert_not_cached(response);
     assert_eq!(header(response, "x-frame-options"), Some("DENY"));

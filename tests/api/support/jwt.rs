@@ -11,7 +11,7 @@ use rsa::{BigUint, RsaPublicKey};
 use serde_json::Value;
 use sha2::Sha256;
 
-/// The v1 header (PROTOCOL.md 5.1), byte for byte.
+/// The v1 header (`docs/protocol.md#v1-tokens`), byte for byte.
 pub const V1_HEADER: &str = r#"{"typ":"JWT","alg":"RS256"}"#;
 
 /// A JWT split into its parts; the header and payload are kept as the exact JSON text, so
