@@ -1,14 +1,18 @@
-//! Layering: one TOML file (the embedded sample by default), then environment variables.
+//! Layering, lowest first: `config/default.toml` (every setting's default, embedded), the given
+//! TOML file, then environment variables. The sample users and API keys of `default.toml` are
+//! only served when no file is given: a file that lists no users means no users.
 
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
-use figment::providers::{Env, Format, Toml};
+use figment::providers::{Env, Format, Serialized, Toml};
 
 use super::Settings;
 
-/// The sample configuration, embedded so the bare binary runs anywhere.
+/// The base layer and sample configuration, embedded so the bare binary runs anywhere.
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
+/// Tables of `DEFAULT_CONFIG` that are samples, not defaults.
+const SAMPLE_TABLES: [&str; 2] = ["users", "api_keys"];
 const ENV_PREFIX: &str = "UITID_EMULATOR__";
 const EMBEDDED_NAME: &str = "the embedded default configuration";
 
@@ -19,7 +23,7 @@ pub struct ConfigError(pub String);
 
 /// Loads `path` (or the embedded sample), applies environment overrides and validates.
 pub fn load_settings(path: Option<&Path>) -> Result<Settings, ConfigError> {
-    let (base, origin) = match path {
+    let figment = match path {
         Some(path) => {
             if !path.is_file() {
                 return Err(ConfigError(format!(
@@ -27,17 +31,31 @@ pub fn load_settings(path: Option<&Path>) -> Result<Settings, ConfigError> {
                     path.display()
                 )));
             }
-            (Toml::file_exact(path), path.display().to_string())
+            defaults().merge(Toml::file_exact(path))
         }
-        None => (Toml::string(DEFAULT_CONFIG), EMBEDDED_NAME.to_string()),
+        None => Figment::from(Toml::string(DEFAULT_CONFIG)),
     };
-    let figment = Figment::from(base).merge(Env::prefixed(ENV_PREFIX).split("__"));
-    extract(figment, &origin)
+    let origin = path.map_or(EMBEDDED_NAME.to_string(), |p| p.display().to_string());
+    extract(figment.merge(Env::prefixed(ENV_PREFIX).split("__")), &origin)
 }
 
-/// Builds settings from TOML text alone (no environment), for tests and embedding.
+/// Builds settings from TOML text over the defaults (no environment), for tests and embedding.
 pub fn settings_from_toml(toml: &str) -> Result<Settings, ConfigError> {
-    extract(Figment::from(Toml::string(toml)), "the given configuration")
+    extract(
+        defaults().merge(Toml::string(toml)),
+        "the given configuration",
+    )
+}
+
+/// `config/default.toml` without its sample users and keys.
+fn defaults() -> Figment {
+    let mut table: toml::Table = DEFAULT_CONFIG
+        .parse()
+        .expect("the embedded default configuration is TOML");
+    for sample in SAMPLE_TABLES {
+        table.remove(sample);
+    }
+    Figment::from(Serialized::defaults(table))
 }
 
 fn extract(figment: Figment, origin: &str) -> Result<Settings, ConfigError> {

@@ -1,5 +1,6 @@
-//! The settings tree (`docs/protocol.md#configuration`): loaded from one TOML file, then overridden
-//! by `UITID_EMULATOR__SECTION__KEY` environment variables. Field names are a user-facing
+//! The settings tree (`docs/protocol.md#configuration`). Every default lives in one place,
+//! `config/default.toml`, which is the base layer under any configuration file; environment
+//! variables `UITID_EMULATOR__SECTION__KEY` override both. Field names are a user-facing
 //! interface.
 
 mod load;
@@ -18,19 +19,12 @@ pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    #[serde(default)]
     pub server: ServerSettings,
-    #[serde(default)]
     pub database: DatabaseSettings,
-    #[serde(default)]
     pub token: TokenSettings,
-    #[serde(default)]
     pub signing: SigningSettings,
-    #[serde(default)]
     pub login: LoginSettings,
-    #[serde(default)]
     pub admin: AdminSettings,
-    #[serde(default)]
     pub log: LogSettings,
     /// The API keys clients present as `apiKey` / `X-Api-Key`.
     #[serde(default)]
@@ -41,7 +35,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     /// Address to bind; port 0 picks a free port.
     pub listen: SocketAddr,
@@ -60,52 +54,33 @@ pub struct ServerSettings {
     pub drain_timeout: Duration,
 }
 
-impl Default for ServerSettings {
-    fn default() -> Self {
-        Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            public_url: "http://localhost:8080".into(),
-            header_read_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            max_concurrent_requests: 512,
-            drain_timeout: Duration::from_secs(10),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://path/to/file.db` (created when missing).
     pub url: String,
 }
 
-impl Default for DatabaseSettings {
-    fn default() -> Self {
-        Self {
-            url: "sqlite://data/uitid-emulator.db".into(),
-        }
-    }
-}
 
 /// Which token shape the provider hands out (`docs/protocol.md#v1-tokens`,
 /// `docs/protocol.md#keycloak-tokens`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenProfile {
-    #[default]
     V1,
     Keycloak,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct TokenSettings {
     pub profile: TokenProfile,
-    /// `iss` of issued tokens; default depends on the profile.
+    /// `iss` of issued tokens; unset, it depends on the profile.
+    #[serde(default)]
     pub issuer: Option<String>,
-    /// Access-token lifetime; default 12h for `v1`, 10h for `keycloak`.
-    #[serde(with = "humantime_serde")]
+    /// Access-token lifetime; unset, 12h for `v1` and 10h for `keycloak`.
+    #[serde(default, with = "humantime_serde")]
     pub access_ttl: Option<Duration>,
     /// Refresh-token lifetime; `"none"` (the default, like upstream) means they never expire.
     #[serde(
@@ -117,61 +92,48 @@ pub struct TokenSettings {
     pub client_id: String,
 }
 
-impl Default for TokenSettings {
-    fn default() -> Self {
-        Self {
-            profile: TokenProfile::V1,
-            issuer: None,
-            access_ttl: None,
-            refresh_ttl: None,
-            client_id: "uitid-emulator".into(),
-        }
-    }
-}
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct SigningSettings {
     /// PEM private key (PKCS#1 or PKCS#8); empty: generate once and keep it in the database.
     pub private_key_file: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LoginMode {
-    #[default]
     Form,
     Headless,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoginSettings {
     pub mode: LoginMode,
     /// Nick or uid of the user logged in at once when `mode = "headless"`.
     pub headless_user: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdminSettings {
     /// Bearer token for `/_emulator/*`; empty: loopback clients only.
     pub token: Secret,
 }
 
 /// Log line format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     /// Human-readable lines.
-    #[default]
     Pretty,
     /// One JSON object per line, for log shippers.
     Json,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     pub format: LogFormat,
 }
