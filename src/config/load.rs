@@ -91,3 +91,22 @@ fn describe(error: &figment::Error, origin: &str) -> String {
         format!("{source}: key `{key}`: {}", error.kind)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_inherits_every_default_from_default_toml_but_not_its_sample_accounts() {
+        let embedded = settings_from_toml(DEFAULT_CONFIG).unwrap();
+        let file = settings_from_toml("[token]\nprofile = \"keycloak\"\n").unwrap();
+        assert_eq!(file.server.listen, embedded.server.listen);
+        assert_eq!(file.server.request_timeout, embedded.server.request_timeout);
+        assert_eq!(file.database.url, embedded.database.url);
+        assert_eq!(file.token.client_id, embedded.token.client_id);
+        assert_eq!(file.token.profile, crate::config::TokenProfile::Keycloak);
+        assert!(!embedded.users.is_empty() && !embedded.api_keys.is_empty());
+        assert!(file.users.is_empty(), "sample users are not defaults");
+        assert!(file.api_keys.is_empty(), "sample keys are not defaults");
+    }
+}

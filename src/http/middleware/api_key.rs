@@ -67,3 +67,24 @@ impl<S: Send + Sync> FromRequestParts<S> for CallerKey {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::CallerKey;
+
+    #[tokio::test]
+    async fn a_route_that_takes_a_caller_key_without_the_layer_fails_loudly_with_a_500() {
+        let router = Router::new().route("/keyed", get(|_: CallerKey| async { "served" }));
+        let request = Request::get("/keyed?apiKey=anything")
+            .body(Body::empty())
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
