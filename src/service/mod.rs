@@ -1,6 +1,6 @@
 //! The use cases, one small service type per route family, without HTTP: route modules turn a
 //! request into one of these calls and the outcome into a response (`docs/architecture.md`).
-//! Services share a private [`context::Context`] (settings, store, token service, directory,
+//! Services share a private `Context` (settings, store, token service, directory,
 //! clock); routes never see the store.
 
 mod clock;
