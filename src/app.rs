@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::directory::Directory;
 use crate::service::{
     ClockService, ConnectService, Context, EntryApiService, HealthService, KeyService,
-    LoginService, LogoutService, MintService, RefreshService,
+    LoginService, LogoutService, MintService, RefreshService, RefreshTokenService,
 };
 
 /// What every handler gets.
@@ -23,6 +23,7 @@ pub struct App {
     pub keys: KeyService,
     pub clock: ClockService,
     pub mint: MintService,
+    pub refresh_tokens: RefreshTokenService,
     pub health: HealthService,
 }
 
@@ -39,6 +40,7 @@ impl App {
             keys: KeyService::new(ctx.clone()),
             clock: ClockService::new(ctx.clone()),
             mint: MintService::new(ctx.clone()),
+            refresh_tokens: RefreshTokenService::new(ctx.clone()),
             health: HealthService::new(ctx.clone()),
             ctx,
         }))

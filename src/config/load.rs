@@ -36,7 +36,10 @@ pub fn load_settings(path: Option<&Path>) -> Result<Settings, ConfigError> {
         None => Figment::from(Toml::string(DEFAULT_CONFIG)),
     };
     let origin = path.map_or(EMBEDDED_NAME.to_string(), |p| p.display().to_string());
-    extract(figment.merge(Env::prefixed(ENV_PREFIX).split("__")), &origin)
+    extract(
+        figment.merge(Env::prefixed(ENV_PREFIX).split("__")),
+        &origin,
+    )
 }
 
 /// Builds settings from TOML text over the defaults (no environment), for tests and embedding.

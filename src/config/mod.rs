@@ -54,14 +54,12 @@ pub struct ServerSettings {
     pub drain_timeout: Duration,
 }
 
-
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://path/to/file.db` (created when missing).
     pub url: String,
 }
-
 
 /// Which token shape the provider hands out (`docs/protocol.md#v1-tokens`,
 /// `docs/protocol.md#keycloak-tokens`).
@@ -91,7 +89,6 @@ pub struct TokenSettings {
     /// `aud`/`azp` of the keycloak profile.
     pub client_id: String,
 }
-
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

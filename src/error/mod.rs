@@ -51,6 +51,12 @@ pub enum ControlError {
         field: &'static str,
         message: String,
     },
+    /// 404: what the request names does not exist (`field` when a request field named it).
+    #[error("not found: {message}")]
+    NotFound {
+        field: Option<&'static str>,
+        message: String,
+    },
     /// 400: the body is not the expected JSON (no single field to blame).
     #[error("malformed request: {0}")]
     Malformed(String),

@@ -15,6 +15,7 @@ mod login;
 mod logout;
 mod mint;
 mod refresh;
+mod refresh_tokens;
 mod signing_key;
 
 pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};
@@ -28,6 +29,7 @@ pub use login::{LoginAction, LoginPage, LoginService, LoginSubmission, SubmitOut
 pub use logout::{LogoutService, LogoutStarted};
 pub use mint::{MintRequest, MintService, MintedTokens};
 pub use refresh::RefreshService;
+pub use refresh_tokens::{RefreshTokenInfo, RefreshTokenService, TokenSelection};
 
 /// Upstream's text for a missing `destination` (`docs/protocol.md#connect`).
 pub const MISSING_DESTINATION: &str =

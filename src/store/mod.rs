@@ -4,6 +4,7 @@
 mod flows;
 mod keys;
 mod refresh_tokens;
+mod revocations;
 mod sessions;
 
 use std::path::Path;
@@ -17,6 +18,7 @@ use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 pub use flows::{FlowKind, FlowRecord};
 pub use keys::StoredKey;
 pub use refresh_tokens::{NewRefreshToken, RefreshTokenRecord};
+pub use revocations::TokenFilter;
 pub use sessions::SessionRecord;
 
 /// How long a writer waits for SQLite's lock before giving up.

@@ -20,6 +20,7 @@ mod process;
 mod refresh;
 mod reliability;
 mod restart;
+mod revocation;
 mod routing;
 mod secrets;
 mod sessions;

@@ -18,6 +18,7 @@ impl IntoResponse for ControlError {
     fn into_response(self) -> Response {
         let (status, error, field) = match self {
             Self::Invalid { field, message } => (StatusCode::BAD_REQUEST, message, Some(field)),
+            Self::NotFound { field, message } => (StatusCode::NOT_FOUND, message, field),
             Self::Malformed(message) => (StatusCode::BAD_REQUEST, message, None),
             Self::AdminTokenRequired => (
                 StatusCode::UNAUTHORIZED,

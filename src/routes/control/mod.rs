@@ -2,6 +2,7 @@
 //! in any language can drive the emulator. Guarded by [`crate::http::middleware::control_access`].
 
 mod clock;
+mod refresh_tokens;
 mod tokens;
 
 use axum::Router;
@@ -12,6 +13,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(clock::router())
         .merge(tokens::router())
+        .merge(refresh_tokens::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             crate::http::middleware::control_access::control_plane_access,
