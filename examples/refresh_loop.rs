@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
     println!("GET /user -> {}", user(jwt.clone()).await?.status());
 
     // 3. Let it expire: 13 h pass on the emulator's clock in no time.
-    server.advance_clock(Duration::from_secs(13 * 3600));
+    server.advance_clock(Duration::from_secs(13 * 3600)).await;
     let expired = user(jwt.clone()).await?;
     println!(
         "13 h later, GET /user -> {} {}",

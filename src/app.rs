@@ -52,8 +52,8 @@ impl App {
     }
 
     /// The configured users and API keys (read-only lookups).
-    pub fn directory(&self) -> &Directory {
-        &self.ctx.directory
+    pub fn directory(&self) -> Arc<Directory> {
+        self.ctx.directory()
     }
 
     /// Closes the database once serving has stopped.

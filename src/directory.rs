@@ -1,9 +1,9 @@
-//! The fake UiTiD accounts and the API keys, resolved from configuration.
+//! The users and API keys every request looks up, as one immutable snapshot. The service layer
+//! builds a new snapshot from the database whenever the shared state changes and swaps it in.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::config::Settings;
 use crate::destination::AllowedDestination;
 use crate::model::{ApiKey, User};
 use crate::secret::TokenHash;
@@ -11,48 +11,20 @@ use crate::secret::TokenHash;
 #[derive(Debug, Default)]
 pub struct Directory {
     users: Vec<Arc<User>>,
-    keys: HashMap<String, Arc<ApiKey>>,
+    keys: Vec<Arc<ApiKey>>,
+    by_hash: HashMap<TokenHash, Arc<ApiKey>>,
     keyless_logout: Vec<AllowedDestination>,
 }
 
 impl Directory {
-    /// Builds the directory from validated settings.
-    pub fn from_settings(settings: &Settings) -> Self {
-        let users = settings
-            .users
-            .iter()
-            .map(|u| {
-                Arc::new(User {
-                    uid: u.uid.clone(),
-                    nick: u.nick.clone(),
-                    email: u.email.clone(),
-                    password: u.password.clone(),
-                    claims: u.claims.clone(),
-                })
-            })
-            .collect();
-        let keys = settings
-            .api_keys
-            .iter()
-            .map(|k| {
-                let key = ApiKey {
-                    hash: TokenHash::of(k.key.expose().as_bytes()),
-                    name: k.name.clone(),
-                    permissions: k.permissions.iter().copied().collect(),
-                    destinations: k
-                        .destinations
-                        .iter()
-                        .filter_map(|d| AllowedDestination::parse(d).ok())
-                        .collect(),
-                };
-                (k.key.expose().to_owned(), Arc::new(key))
-            })
-            .collect();
-        let keyless_logout = keyless_logout_destinations(&keys);
+    pub fn new(users: Vec<User>, keys: Vec<ApiKey>) -> Self {
+        let keys: Vec<Arc<ApiKey>> = keys.into_iter().map(Arc::new).collect();
+        let by_hash = keys.iter().map(|k| (k.hash, k.clone())).collect();
         Self {
-            users,
+            users: users.into_iter().map(Arc::new).collect(),
+            keyless_logout: keyless_logout_destinations(&keys),
             keys,
-            keyless_logout,
+            by_hash,
         }
     }
 
@@ -60,14 +32,18 @@ impl Directory {
         &self.users
     }
 
-    /// The key a client presented, if it is configured.
+    pub fn api_keys(&self) -> &[Arc<ApiKey>] {
+        &self.keys
+    }
+
+    /// The key a client presented, if it is known.
     pub fn api_key(&self, presented: &str) -> Option<Arc<ApiKey>> {
-        self.keys.get(presented).cloned()
+        self.api_key_by_hash(&TokenHash::of(presented.as_bytes()))
     }
 
     /// The key a refresh token or flow was bound to.
     pub fn api_key_by_hash(&self, hash: &TokenHash) -> Option<Arc<ApiKey>> {
-        self.keys.values().find(|k| &k.hash == hash).cloned()
+        self.by_hash.get(hash).cloned()
     }
 
     /// What `/logout` accepts without a key (besides loopback and `oob`).
@@ -98,8 +74,8 @@ impl Directory {
 
 /// Every destination some key lists explicitly. One key's opt-in `*` must not turn keyless
 /// logout into an open redirect, so it is left out.
-fn keyless_logout_destinations(keys: &HashMap<String, Arc<ApiKey>>) -> Vec<AllowedDestination> {
-    keys.values()
+fn keyless_logout_destinations(keys: &[Arc<ApiKey>]) -> Vec<AllowedDestination> {
+    keys.iter()
         .flat_map(|k| k.destinations.iter())
         .filter(|d| **d != AllowedDestination::Any)
         .cloned()

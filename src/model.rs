@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::destination::AllowedDestination;
-use crate::secret::{Secret, TokenHash};
+use crate::secret::TokenHash;
 
 /// A fake UiTiD account.
 #[derive(Debug, Clone)]
@@ -14,22 +14,44 @@ pub struct User {
     pub uid: String,
     pub nick: String,
     pub email: String,
-    pub password: Secret,
+    /// See [`User::password_hash_of`]: no password is kept in clear.
+    pub password_hash: TokenHash,
     /// Extra claims added to this user's tokens.
     pub claims: serde_json::Map<String, serde_json::Value>,
 }
 
-/// An API key. The key itself is only kept as a hash, which is what refresh tokens and login
+/// An API key, as the directory holds it. The key itself is only kept as a hash, which is what refresh tokens and login
 /// flows are bound to in the database.
 #[derive(Debug, Clone)]
 pub struct ApiKey {
     pub hash: TokenHash,
     pub name: String,
+    /// The key's first characters, so listings can tell keys apart without showing them.
+    pub hint: String,
     pub permissions: HashSet<Permission>,
     pub destinations: Vec<AllowedDestination>,
 }
 
+impl User {
+    /// SHA-256 of the uid, a NUL and the password: salted by the uid, so two users with one
+    /// password store different hashes.
+    pub fn password_hash_of(uid: &str, password: &str) -> TokenHash {
+        TokenHash::of(format!("{uid}\0{password}").as_bytes())
+    }
+
+    pub fn password_matches(&self, password: &str) -> bool {
+        Self::password_hash_of(&self.uid, password) == self.password_hash
+    }
+}
+
 impl ApiKey {
+    /// What listings show of `key`: its first four characters.
+    pub fn hint_of(key: &str) -> String {
+        let prefix: String = key.chars().take(4).collect();
+        format!("{prefix}…")
+    }
+
+
     pub fn may(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }

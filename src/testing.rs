@@ -25,7 +25,7 @@
 //! };
 //! assert_eq!(user(tokens.jwt.clone()).await.unwrap().status(), 200);
 //!
-//! server.advance_clock(Duration::from_secs(13 * 3600)); // the 12 h token is now expired
+//! server.advance_clock(Duration::from_secs(13 * 3600)).await; // the 12 h token is now expired
 //! assert_eq!(user(tokens.jwt).await.unwrap().status(), 401);
 //! # }
 //! ```
@@ -86,18 +86,21 @@ impl TestServer {
         self.state.mint.mint(&request).await
     }
 
-    /// Moves the emulator clock forward (e.g. past a token's expiry).
-    pub fn advance_clock(&self, by: Duration) {
-        self.state.clock.advance(by.as_secs() as i64);
+    /// Moves the emulator clock forward (e.g. past a token's expiry). The clock is stored, like
+    /// `POST /_emulator/clock`; panics if the database refuses, as a failed test setup should.
+    pub async fn advance_clock(&self, by: Duration) {
+        let seconds = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
+        self.state.clock.advance(seconds).await.expect("the clock moves");
     }
 
     /// Sets the clock's offset from wall time, in seconds (negative: the past).
-    pub fn set_clock_offset(&self, seconds: i64) {
-        self.state.clock.set_offset(seconds);
+    pub async fn set_clock_offset(&self, seconds: i64) {
+        self.state.clock.set_offset(seconds).await.expect("the clock moves");
     }
 
-    pub fn reset_clock(&self) {
-        self.state.clock.set_offset(0);
+    /// Back to wall time, running.
+    pub async fn reset_clock(&self) {
+        self.state.clock.reset().await.expect("the clock resets");
     }
 
     /// Unix seconds as the emulator sees them.

@@ -1,15 +1,18 @@
-//! `/_emulator/clock` (`docs/protocol.md#control-plane`): read, move and reset the emulator's
-//! clock. Issuing, refresh
-//! token expiry and the Entry API check all read it.
+//! `/_emulator/clock` (`docs/protocol.md#control-plane`): read, move, freeze and reset the
+//! emulator's clock. Issuing, refresh-token expiry and the Entry API check all read it. The
+//! setting is stored, so a restart keeps it and every process on the database follows it.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::Context;
+use crate::clock::{ClockSetting, wall_seconds};
 use crate::error::ControlError;
+use crate::store::ClockRow;
 
-/// Exactly one of: move forward (or back) by a duration, set the offset, or jump to a time.
+/// At most one of: move forward (or back) by a duration, set the offset, or jump to a time;
+/// and/or `frozen` to stop or restart time.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClockChange {
@@ -19,6 +22,8 @@ pub struct ClockChange {
     pub offset: Option<SignedDuration>,
     /// Unix seconds the clock should read now.
     pub at: Option<i64>,
+    /// `true`: time stands still (until unfrozen; `advance` and `at` still move it).
+    pub frozen: Option<bool>,
 }
 
 /// A duration in humantime text with an optional sign, or plain seconds.
@@ -33,8 +38,10 @@ pub enum SignedDuration {
 pub struct ClockState {
     /// Unix seconds as the emulator sees them.
     pub now: i64,
-    /// Seconds added to wall time.
+    /// Seconds between the emulator's time and wall time.
     pub offset: i64,
+    /// Whether time stands still.
+    pub frozen: bool,
 }
 
 /// The emulator clock that issuing, refresh-token expiry and the Entry API check read.
@@ -48,49 +55,70 @@ impl ClockService {
     }
 
     pub fn state(&self) -> ClockState {
-        let clock = &self.ctx.clock;
+        let setting = self.ctx.clock().setting();
+        let now = setting.now();
         ClockState {
-            now: clock.now(),
-            offset: clock.offset(),
+            now,
+            offset: now - wall_seconds(),
+            frozen: setting.frozen_at.is_some(),
         }
     }
 
     /// Unix seconds as the emulator sees them.
     pub fn now(&self) -> i64 {
-        self.ctx.clock.now()
+        self.ctx.now()
     }
 
     /// Moves the clock by `seconds` (negative: back).
-    pub fn advance(&self, seconds: i64) {
-        self.ctx.clock.advance(seconds);
+    pub async fn advance(&self, seconds: i64) -> Result<ClockState, ControlError> {
+        self.store(self.ctx.clock().setting().advanced(seconds)).await
     }
 
-    /// Sets the offset from wall time, in seconds.
-    pub fn set_offset(&self, seconds: i64) {
-        self.ctx.clock.set_offset(seconds);
+    /// Sets the offset from wall time, in seconds; time runs.
+    pub async fn set_offset(&self, seconds: i64) -> Result<ClockState, ControlError> {
+        let setting = ClockSetting {
+            offset_seconds: seconds,
+            frozen_at: None,
+        };
+        self.store(setting).await
     }
 
-    pub fn change(&self, change: &ClockChange) -> Result<ClockState, ControlError> {
-        let clock = &self.ctx.clock;
-        match (&change.advance, &change.offset, change.at) {
-            (Some(advance), None, None) => clock.advance(advance.seconds("advance")?),
-            (None, Some(offset), None) => clock.set_offset(offset.seconds("offset")?),
-            (None, None, Some(at)) => clock.set_now(at),
+    pub async fn change(&self, change: &ClockChange) -> Result<ClockState, ControlError> {
+        let current = self.ctx.clock().setting();
+        let moved = match (&change.advance, &change.offset, change.at) {
+            (Some(advance), None, None) => current.advanced(advance.seconds("advance")?),
+            (None, Some(offset), None) => current.at(wall_seconds() + offset.seconds("offset")?),
+            (None, None, Some(at)) => current.at(at),
+            (None, None, None) if change.frozen.is_some() => current,
             _ => {
                 return Err(ControlError::invalid(
                     "advance",
-                    "give exactly one of advance, offset or at",
+                    "give exactly one of advance, offset or at (frozen may come with it)",
                 ));
             }
-        }
-        tracing::info!(offset = clock.offset(), "emulator clock moved");
-        Ok(self.state())
+        };
+        let setting = match change.frozen {
+            Some(frozen) => moved.frozen(frozen),
+            None => moved,
+        };
+        self.store(setting).await
     }
 
-    /// Back to wall time.
-    pub fn reset(&self) -> ClockState {
-        self.ctx.clock.set_offset(0);
-        self.state()
+    /// Back to wall time, running.
+    pub async fn reset(&self) -> Result<ClockState, ControlError> {
+        self.store(ClockSetting::default()).await
+    }
+
+    async fn store(&self, setting: ClockSetting) -> Result<ClockState, ControlError> {
+        let row = ClockRow {
+            offset_seconds: setting.offset_seconds,
+            frozen_at: setting.frozen_at,
+        };
+        self.ctx.store.set_clock(row).await?;
+        self.ctx.reload().await?;
+        let state = self.state();
+        tracing::info!(offset = state.offset, frozen = state.frozen, "emulator clock moved");
+        Ok(state)
     }
 }
 

@@ -64,7 +64,7 @@ impl ConnectService {
             .map(OpaqueToken::as_str)
             .or(request.browser)
             .unwrap_or("");
-        let now = ctx.clock.now();
+        let now = ctx.now();
         let flow = FlowRecord {
             id: OpaqueToken::generate().as_str().to_owned(),
             destination: destination.stored(),
@@ -90,7 +90,7 @@ impl ConnectService {
     ) -> Result<Option<Arc<User>>, ProviderError> {
         let ctx = &self.ctx;
         if ctx.settings.login.mode == LoginMode::Headless {
-            return Ok(ctx.directory.user(&ctx.settings.login.headless_user));
+            return Ok(ctx.directory().user(&ctx.settings.login.headless_user));
         }
         let Some(session) = session else {
             return Ok(None);
@@ -98,9 +98,9 @@ impl ConnectService {
         let hash = OpaqueToken::presented(session).hash();
         let record = ctx
             .store
-            .find_session(hash.as_bytes(), ctx.clock.now())
+            .find_session(hash.as_bytes(), ctx.now())
             .await?;
-        Ok(record.and_then(|r| ctx.directory.user(&r.user_uid)))
+        Ok(record.and_then(|r| ctx.directory().user(&r.user_uid)))
     }
 }
 

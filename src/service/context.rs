@@ -3,38 +3,70 @@
 
 use std::sync::Arc;
 
+use anyhow::Context as _;
+
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::store::Store;
 use crate::token::TokenService;
 
+use super::accounts::{key_row, user_row};
 use super::housekeeping::Housekeeping;
+use super::shared::SharedState;
 use super::signing_key;
 
 pub(crate) struct Context {
     pub settings: Arc<Settings>,
     pub store: Store,
     pub tokens: TokenService,
-    pub directory: Arc<Directory>,
-    pub clock: Clock,
+    pub shared: Arc<SharedState>,
     pub housekeeping: Housekeeping,
 }
 
 impl Context {
-    /// Opens the database, loads or generates the signing key, and resolves the directory.
+    /// Opens the database, seeds it with the configured users and keys, loads the shared state
+    /// and watches it, and loads or generates the signing key.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
         let store = Store::connect(&settings.database.url).await?;
-        let clock = Clock::default();
-        let key = Arc::new(signing_key::load(&settings, &store, clock.now()).await?);
+        let users: Vec<_> = settings.users.iter().map(|u| user_row(u, true)).collect();
+        let keys: Vec<_> = settings.api_keys.iter().map(|k| key_row(k, true)).collect();
+        store
+            .seed_accounts(&users, &keys)
+            .await
+            .context("cannot store the configured users and API keys")?;
+        let shared = SharedState::load(&store)
+            .await
+            .context("cannot read the shared state")?;
+        shared.watch(store.clone());
+        let now = shared.clock().now();
+        let key = Arc::new(signing_key::load(&settings, &store, now).await?);
         let published = vec![key.jwk.clone()];
         Ok(Self {
             tokens: TokenService::new(&settings, key, published)?,
-            directory: Arc::new(Directory::from_settings(&settings)),
             housekeeping: Housekeeping::default(),
+            shared,
             store,
-            clock,
             settings: Arc::new(settings),
         })
+    }
+
+    /// The current users and API keys.
+    pub fn directory(&self) -> Arc<Directory> {
+        self.shared.directory()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        self.shared.clock()
+    }
+
+    /// Unix seconds as the emulator sees them.
+    pub fn now(&self) -> i64 {
+        self.shared.clock().now()
+    }
+
+    /// Makes this process see a change it just stored, before the next poll.
+    pub async fn reload(&self) -> sqlx::Result<()> {
+        self.shared.reload(&self.store).await
     }
 }

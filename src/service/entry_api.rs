@@ -46,7 +46,7 @@ impl EntryApiService {
                 r#"Authorization header must start with "Bearer ", followed by your token."#,
             )
         })?;
-        let claims = self.ctx.tokens.check(token, self.ctx.clock.now()).map_err(|refusal| {
+        let claims = self.ctx.tokens.check(token, self.ctx.now()).map_err(|refusal| {
             tracing::info!(?refusal, "entry api token refused");
             crate::metrics::refused(refusal.as_reason());
             EntryApiError::Unauthorized(match refusal {

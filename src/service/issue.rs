@@ -46,7 +46,7 @@ impl Context {
         user: &User,
         key: Option<&ApiKey>,
     ) -> Result<IssuedTokens, Failure> {
-        let now = self.clock.now();
+        let now = self.now();
         let refresh = match self.new_refresh_token(user, key, now) {
             Some((token, record)) => {
                 self.store.insert_refresh_token(&record).await?;

@@ -86,9 +86,9 @@ impl LoginService {
         }
         let user = self
             .ctx
-            .directory
+            .directory()
             .user_by_login(form.username)
-            .filter(|u| u.password.expose() == form.password);
+            .filter(|u| u.password_matches(form.password));
         let Some(user) = user else {
             tracing::info!("login refused: wrong username or password");
             crate::metrics::refused("wrong_credentials");
@@ -109,12 +109,12 @@ impl LoginService {
         old_session: Option<&str>,
     ) -> Result<SubmitOutcome, ProviderError> {
         let ctx = &self.ctx;
-        let now = ctx.clock.now();
+        let now = ctx.now();
         // The key decides at the end whether a refresh token is issued (new_refresh_token
         // checks its permission), so the flow only needs to remember which key started it.
         let key = flow.api_key_hash.as_deref().and_then(|h| {
             let hash = TokenHash(h.try_into().ok()?);
-            ctx.directory.api_key_by_hash(&hash)
+            ctx.directory().api_key_by_hash(&hash)
         });
         let refresh = ctx.new_refresh_token(user, key.as_deref(), now);
         let session = OpaqueToken::generate();
@@ -142,7 +142,7 @@ impl LoginService {
     async fn live_flow(&self, flow_id: &str) -> Result<FlowRecord, ProviderError> {
         let ctx = &self.ctx;
         ctx.store
-            .find_flow(FlowKind::Login, flow_id, ctx.clock.now())
+            .find_flow(FlowKind::Login, flow_id, ctx.now())
             .await?
             .ok_or_else(flow_gone)
     }
@@ -158,7 +158,7 @@ impl LoginService {
             flow_id: flow.id.clone(),
             csrf: csrf_token(browser, &flow.id),
             lang: flow.lang.clone(),
-            users: self.ctx.directory.users().to_vec(),
+            users: self.ctx.directory().users().to_vec(),
             username: username.to_owned(),
             failed,
         }

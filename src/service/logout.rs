@@ -35,9 +35,10 @@ impl LogoutService {
         session: Option<&str>,
     ) -> Result<LogoutStarted, ProviderError> {
         let ctx = &self.ctx;
+        let directory = ctx.directory();
         let allowed = match &key {
             Some(key) => &key.destinations,
-            None => ctx.directory.keyless_logout_destinations(),
+            None => directory.keyless_logout_destinations(),
         };
         let destination = ctx.checked_destination(destination, allowed)?;
         if let Some(session) = session {
@@ -45,7 +46,7 @@ impl LogoutService {
                 .delete_session(OpaqueToken::presented(session).hash().as_bytes())
                 .await?;
         }
-        let now = ctx.clock.now();
+        let now = ctx.now();
         let flow = OpaqueToken::generate();
         let record = FlowRecord {
             id: flow.hash().to_hex(),
@@ -73,7 +74,7 @@ impl LogoutService {
         let id = OpaqueToken::presented(flow).hash().to_hex();
         let record = ctx
             .store
-            .take_flow(FlowKind::Logout, &id, ctx.clock.now())
+            .take_flow(FlowKind::Logout, &id, ctx.now())
             .await?;
         let record = record.ok_or(ProviderError::Rejected)?;
         Ok(Destination::restore(&record.destination)?.plain(ctx.settings.public_base()))

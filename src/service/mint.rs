@@ -50,7 +50,7 @@ impl MintService {
 
     pub async fn mint(&self, request: &MintRequest) -> Result<MintedTokens, ControlError> {
         let ctx = &self.ctx;
-        let user = ctx.directory.user(&request.user).ok_or_else(|| {
+        let user = ctx.directory().user(&request.user).ok_or_else(|| {
             ControlError::invalid(
                 "user",
                 format!("no user with uid or nick {:?}", request.user),
@@ -58,7 +58,7 @@ impl MintService {
         })?;
         let key = match request.api_key.as_deref() {
             Some(presented) => Some(
-                ctx.directory
+                ctx.directory()
                     .api_key(presented)
                     .ok_or_else(|| ControlError::invalid("api_key", "unknown API key"))?,
             ),
@@ -78,7 +78,7 @@ impl MintService {
             ),
             None => None,
         };
-        let now = ctx.clock.now();
+        let now = ctx.now();
         let options = AccessOptions {
             ttl,
             claims: request.claims.clone(),

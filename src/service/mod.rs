@@ -3,6 +3,7 @@
 //! Services share a private `Context` (settings, store, token service, directory,
 //! clock); routes never see the store.
 
+mod accounts;
 mod clock;
 mod connect;
 mod context;
@@ -16,6 +17,7 @@ mod logout;
 mod mint;
 mod refresh;
 mod refresh_tokens;
+mod shared;
 mod signing_key;
 
 pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};

@@ -48,7 +48,7 @@ impl RefreshService {
         presented: &str,
     ) -> Result<String, ProviderError> {
         let ctx = &self.ctx;
-        let now = ctx.clock.now();
+        let now = ctx.now();
         let hash = OpaqueToken::presented(presented).hash();
         let refuse = |reason: &'static str| {
             tracing::info!(reason, key = %key.name, "refresh refused");
@@ -67,7 +67,7 @@ impl RefreshService {
         if record.api_key_hash != key.hash.as_bytes() {
             return Err(refuse("refresh_token_of_another_key"));
         }
-        let Some(user) = ctx.directory.user(&record.user_uid) else {
+        let Some(user) = ctx.directory().user(&record.user_uid) else {
             return Err(refuse("refresh_token_user_gone"));
         };
         if record

@@ -53,7 +53,7 @@ impl RefreshTokenService {
 
     /// Revokes token `id`; answers how many live tokens that revoked (0 if it already was).
     pub async fn revoke(&self, id: i64) -> Result<u64, ControlError> {
-        let now = self.ctx.clock.now();
+        let now = self.ctx.now();
         let revoked = self.ctx.store.revoke_refresh_token(id, now).await?;
         let revoked = revoked.ok_or_else(|| ControlError::NotFound {
             field: None,
@@ -75,14 +75,14 @@ impl RefreshTokenService {
         let revoked = self
             .ctx
             .store
-            .revoke_refresh_tokens(&filter, self.ctx.clock.now())
+            .revoke_refresh_tokens(&filter, self.ctx.now())
             .await?;
         tracing::info!(revoked, "refresh tokens revoked");
         Ok(revoked)
     }
 
     fn filter(&self, selection: &TokenSelection<'_>) -> Result<TokenFilter, ControlError> {
-        let directory = &self.ctx.directory;
+        let directory = self.ctx.directory();
         let user_uid = match selection.user {
             Some(wanted) => Some(directory.user(wanted).map(|u| u.uid.clone()).ok_or_else(
                 || ControlError::NotFound {
@@ -110,7 +110,7 @@ impl RefreshTokenService {
     fn info(&self, record: RefreshTokenRecord) -> RefreshTokenInfo {
         let key = <[u8; 32]>::try_from(record.api_key_hash.as_slice())
             .ok()
-            .and_then(|h| self.ctx.directory.api_key_by_hash(&TokenHash(h)));
+            .and_then(|h| self.ctx.directory().api_key_by_hash(&TokenHash(h)));
         RefreshTokenInfo {
             id: record.id,
             user: record.user_uid,

@@ -1,11 +1,14 @@
 //! Persistence: SQL only (sqlx + SQLite). Nothing here knows HTTP or JWTs; secrets arrive
 //! already hashed.
 
+mod accounts;
+mod api_keys;
 mod flows;
 mod keys;
 mod refresh_tokens;
 mod revocations;
 mod sessions;
+mod shared_state;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -15,11 +18,13 @@ use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 
+pub use accounts::{ApiKeyRow, Change, UserRow};
 pub use flows::{FlowKind, FlowRecord};
 pub use keys::StoredKey;
 pub use refresh_tokens::{NewRefreshToken, RefreshTokenRecord};
 pub use revocations::TokenFilter;
 pub use sessions::SessionRecord;
+pub use shared_state::{ClockRow, Snapshot};
 
 /// How long a writer waits for SQLite's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -96,6 +101,10 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
     }
 }
 

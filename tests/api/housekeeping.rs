@@ -33,7 +33,7 @@ async fn expired_flows_and_sessions_are_purged_when_new_flows_arrive() {
     );
 
     // Past the 10 h session and 30 min flow lifetimes, and past the purge interval.
-    app.state().clock.advance(11 * 3600);
+    app.state().clock.advance(11 * 3600).await.unwrap();
     pending
         .open_form(&connect_query(KEY_WITH_REFRESH, APP_CALLBACK))
         .await;

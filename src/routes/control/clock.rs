@@ -18,15 +18,16 @@ async fn read(State(state): State<AppState>) -> Json<ClockState> {
     Json(state.clock.state())
 }
 
-/// `{"advance": "13h"}`, `{"offset": "-1h"}` or `{"at": <unix seconds>}`.
+/// `{"advance": "13h"}`, `{"offset": "-1h"}` or `{"at": <unix seconds>}`, and/or
+/// `{"frozen": true|false}`.
 async fn change(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Json<ClockState>, ControlError> {
     let change: ClockChange = json_body(&body)?;
-    Ok(Json(state.clock.change(&change)?))
+    Ok(Json(state.clock.change(&change).await?))
 }
 
-async fn reset(State(state): State<AppState>) -> Json<ClockState> {
-    Json(state.clock.reset())
+async fn reset(State(state): State<AppState>) -> Result<Json<ClockState>, ControlError> {
+    Ok(Json(state.clock.reset().await?))
 }

@@ -1,0 +1,190 @@
+//! Users and API keys: seeded from the configuration at start, changed at runtime by the control
+//! plane. Passwords and keys arrive hashed; claims, permissions and destinations as JSON text.
+
+use super::Store;
+use super::shared_state::bump_version;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub uid: String,
+    pub nick: String,
+    pub email: String,
+    pub password_hash: Vec<u8>,
+    pub claims: String,
+    pub configured: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub key_hash: Vec<u8>,
+    pub name: String,
+    pub key_hint: String,
+    pub permissions: String,
+    pub destinations: String,
+    pub configured: bool,
+}
+
+/// What a change by key or uid found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Done,
+    NotFound,
+    /// Another row already has this uid, nick or key.
+    Conflict,
+}
+
+const USER_COLUMNS: &str = "uid, nick, email, password_hash, claims, configured";
+const KEY_COLUMNS: &str = "key_hash, name, key_hint, permissions, destinations, configured";
+
+impl Store {
+    /// Makes the configured users and keys exactly `users` and `keys` (the configuration wins
+    /// over runtime changes, and over a runtime entry with the same uid, nick or key); runtime
+    /// entries stay.
+    pub async fn seed_accounts(&self, users: &[UserRow], keys: &[ApiKeyRow]) -> sqlx::Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM users WHERE configured = 1").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM api_keys WHERE configured = 1").execute(&mut *tx).await?;
+        for (position, user) in users.iter().enumerate() {
+            sqlx::query("DELETE FROM users WHERE uid = ? OR nick = ?")
+                .bind(&user.uid)
+                .bind(&user.nick)
+                .execute(&mut *tx)
+                .await?;
+            insert_user(&mut tx, user, position as i64 - users.len() as i64).await?;
+        }
+        for (position, key) in keys.iter().enumerate() {
+            sqlx::query("DELETE FROM api_keys WHERE key_hash = ?")
+                .bind(&key.key_hash)
+                .execute(&mut *tx)
+                .await?;
+            insert_key(&mut tx, key, position as i64 - keys.len() as i64).await?;
+        }
+        bump_version(&mut tx).await?;
+        tx.commit().await
+    }
+
+    /// Adds a runtime user after all others.
+    pub async fn create_user(&self, user: &UserRow) -> sqlx::Result<Change> {
+        let mut tx = self.begin_write().await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE uid = ? OR nick = ?")
+            .bind(&user.uid)
+            .bind(&user.nick)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Ok(Change::Conflict);
+        }
+        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
+        insert_user(&mut tx, user, next).await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+
+    /// Replaces user `uid` (keeping its place); its uid cannot change.
+    pub async fn replace_user(&self, uid: &str, user: &UserRow) -> sqlx::Result<Change> {
+        let mut tx = self.begin_write().await?;
+        let clash: Option<String> =
+            sqlx::query_scalar("SELECT uid FROM users WHERE nick = ? AND uid <> ?")
+                .bind(&user.nick)
+                .bind(uid)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if clash.is_some() {
+            return Ok(Change::Conflict);
+        }
+        let updated = sqlx::query(
+            "UPDATE users SET nick = ?, email = ?, password_hash = ?, claims = ? WHERE uid = ?",
+        )
+        .bind(&user.nick)
+        .bind(&user.email)
+        .bind(&user.password_hash)
+        .bind(&user.claims)
+        .bind(uid)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(Change::NotFound);
+        }
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+
+    /// Deletes user `uid` and revokes its refresh tokens, in one transaction.
+    pub async fn delete_user(&self, uid: &str, now: i64) -> sqlx::Result<Change> {
+        let mut tx = self.begin_write().await?;
+        let deleted = sqlx::query("DELETE FROM users WHERE uid = ?")
+            .bind(uid)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Ok(Change::NotFound);
+        }
+        sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE user_uid = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(uid)
+            .execute(&mut *tx)
+            .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+}
+
+async fn insert_user(
+    conn: &mut sqlx::SqliteConnection,
+    user: &UserRow,
+    position: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO users ({USER_COLUMNS}, position) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(&user.uid)
+    .bind(&user.nick)
+    .bind(&user.email)
+    .bind(&user.password_hash)
+    .bind(&user.claims)
+    .bind(user.configured)
+    .bind(position)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_key(
+    conn: &mut sqlx::SqliteConnection,
+    key: &ApiKeyRow,
+    position: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO api_keys ({KEY_COLUMNS}, position) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(&key.key_hash)
+    .bind(&key.name)
+    .bind(&key.key_hint)
+    .bind(&key.permissions)
+    .bind(&key.destinations)
+    .bind(key.configured)
+    .bind(position)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every user and key, in the order they were configured or created.
+pub(super) async fn read_accounts(
+    conn: &mut sqlx::SqliteConnection,
+) -> sqlx::Result<(Vec<UserRow>, Vec<ApiKeyRow>)> {
+    let users = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY position"))
+        .fetch_all(&mut *conn)
+        .await?;
+    let keys = sqlx::query_as(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY position"))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok((users, keys))
+}

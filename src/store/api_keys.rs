@@ -1,0 +1,70 @@
+//! Runtime changes to API keys (looked up by the key's SHA-256; the key is never stored).
+
+use super::Store;
+use super::accounts::{ApiKeyRow, Change, insert_key};
+use super::shared_state::bump_version;
+
+impl Store {
+    /// Adds a runtime key after all others.
+    pub async fn create_api_key(&self, key: &ApiKeyRow) -> sqlx::Result<Change> {
+        let mut tx = self.begin_write().await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM api_keys WHERE key_hash = ?")
+            .bind(&key.key_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Ok(Change::Conflict);
+        }
+        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM api_keys")
+            .fetch_one(&mut *tx)
+            .await?;
+        insert_key(&mut tx, key, next).await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+
+    /// Replaces the name, permissions and destinations of the key with this hash.
+    pub async fn replace_api_key(&self, key: &ApiKeyRow) -> sqlx::Result<Change> {
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE api_keys SET name = ?, permissions = ?, destinations = ? WHERE key_hash = ?",
+        )
+        .bind(&key.name)
+        .bind(&key.permissions)
+        .bind(&key.destinations)
+        .bind(&key.key_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(Change::NotFound);
+        }
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+
+    /// Deletes the key and revokes the refresh tokens bound to it, in one transaction.
+    pub async fn delete_api_key(&self, key_hash: &[u8], now: i64) -> sqlx::Result<Change> {
+        let mut tx = self.begin_write().await?;
+        let deleted = sqlx::query("DELETE FROM api_keys WHERE key_hash = ?")
+            .bind(key_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Ok(Change::NotFound);
+        }
+        sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE api_key_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(key_hash)
+        .execute(&mut *tx)
+        .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Change::Done)
+    }
+}

@@ -1,0 +1,73 @@
+//! The version counter every runtime change bumps, and the stored clock.
+
+use super::Store;
+
+/// The emulator clock as stored: an offset from wall time, and the second time stands still at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClockRow {
+    pub offset_seconds: i64,
+    pub frozen_at: Option<i64>,
+}
+
+impl Store {
+    /// The current version of the shared state; it changes with every runtime change.
+    pub async fn state_version(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT version FROM state_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    pub async fn clock(&self) -> sqlx::Result<ClockRow> {
+        sqlx::query_as("SELECT offset_seconds, frozen_at FROM clock WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    pub async fn set_clock(&self, clock: ClockRow) -> sqlx::Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE clock SET offset_seconds = ?, frozen_at = ? WHERE id = 1")
+            .bind(clock.offset_seconds)
+            .bind(clock.frozen_at)
+            .execute(&mut *tx)
+            .await?;
+        bump_version(&mut tx).await?;
+        tx.commit().await
+    }
+}
+
+/// Part of every transaction that changes shared state, so other processes notice it.
+pub(super) async fn bump_version(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<()> {
+    sqlx::query("UPDATE state_version SET version = version + 1 WHERE id = 1")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Everything a process caches, read in one transaction so the parts agree with `version`.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub version: i64,
+    pub users: Vec<super::UserRow>,
+    pub keys: Vec<super::ApiKeyRow>,
+    pub clock: ClockRow,
+}
+
+impl Store {
+    pub async fn snapshot(&self) -> sqlx::Result<Snapshot> {
+        let mut tx = self.pool.begin().await?;
+        let version = sqlx::query_scalar("SELECT version FROM state_version WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let (users, keys) = super::accounts::read_accounts(&mut tx).await?;
+        let clock = sqlx::query_as("SELECT offset_seconds, frozen_at FROM clock WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Snapshot {
+            version,
+            users,
+            keys,
+            clock,
+        })
+    }
+}
