@@ -6,8 +6,9 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::service::{
-    ClockService, ConnectService, Context, EntryApiService, HealthService, KeyService,
-    LoginService, LogoutService, MintService, RefreshService, RefreshTokenService,
+    ApiKeyService, ClockService, ConnectService, Context, EntryApiService, HealthService,
+    KeyService, LoginService, LogoutService, MintService, RefreshService, RefreshTokenService,
+    UserService,
 };
 
 /// What every handler gets.
@@ -24,6 +25,8 @@ pub struct App {
     pub clock: ClockService,
     pub mint: MintService,
     pub refresh_tokens: RefreshTokenService,
+    pub users: UserService,
+    pub api_keys: ApiKeyService,
     pub health: HealthService,
 }
 
@@ -41,6 +44,8 @@ impl App {
             clock: ClockService::new(ctx.clone()),
             mint: MintService::new(ctx.clone()),
             refresh_tokens: RefreshTokenService::new(ctx.clone()),
+            users: UserService::new(ctx.clone()),
+            api_keys: ApiKeyService::new(ctx.clone()),
             health: HealthService::new(ctx.clone()),
             ctx,
         }))

@@ -103,10 +103,17 @@ mod tests {
         let frozen = ClockSetting::default().at(1_000).frozen(true);
         assert_eq!(frozen.now(), 1_000);
         assert_eq!(frozen.advanced(60).now(), 1_060);
-        assert_eq!(frozen.advanced(60).frozen_at, Some(1_060), "advancing keeps it frozen");
+        assert_eq!(
+            frozen.advanced(60).frozen_at,
+            Some(1_060),
+            "advancing keeps it frozen"
+        );
         let resumed = frozen.frozen(false);
         assert!(resumed.frozen_at.is_none());
-        assert!((resumed.now() - 1_000).abs() <= 1, "time runs on from where it stood");
+        assert!(
+            (resumed.now() - 1_000).abs() <= 1,
+            "time runs on from where it stood"
+        );
     }
 
     #[test]

@@ -14,6 +14,16 @@ pub enum AllowedDestination {
     Exact(Url),
 }
 
+/// `*`, or the URL as parsed (normalised: `https://a.test` shows as `https://a.test/`).
+impl std::fmt::Display for AllowedDestination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Any => f.write_str("*"),
+            Self::Exact(url) => f.write_str(url.as_str()),
+        }
+    }
+}
+
 /// A destination that passed the rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {

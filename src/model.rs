@@ -51,7 +51,6 @@ impl ApiKey {
         format!("{prefix}…")
     }
 
-
     pub fn may(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }

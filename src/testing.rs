@@ -90,12 +90,20 @@ impl TestServer {
     /// `POST /_emulator/clock`; panics if the database refuses, as a failed test setup should.
     pub async fn advance_clock(&self, by: Duration) {
         let seconds = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
-        self.state.clock.advance(seconds).await.expect("the clock moves");
+        self.state
+            .clock
+            .advance(seconds)
+            .await
+            .expect("the clock moves");
     }
 
     /// Sets the clock's offset from wall time, in seconds (negative: the past).
     pub async fn set_clock_offset(&self, seconds: i64) {
-        self.state.clock.set_offset(seconds).await.expect("the clock moves");
+        self.state
+            .clock
+            .set_offset(seconds)
+            .await
+            .expect("the clock moves");
     }
 
     /// Back to wall time, running.

@@ -57,6 +57,12 @@ pub enum ControlError {
         field: Option<&'static str>,
         message: String,
     },
+    /// 409: the request would duplicate what `field` must keep unique.
+    #[error("conflict: {message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
     /// 400: the body is not the expected JSON (no single field to blame).
     #[error("malformed request: {0}")]
     Malformed(String),

@@ -71,7 +71,8 @@ impl ClockService {
 
     /// Moves the clock by `seconds` (negative: back).
     pub async fn advance(&self, seconds: i64) -> Result<ClockState, ControlError> {
-        self.store(self.ctx.clock().setting().advanced(seconds)).await
+        self.store(self.ctx.clock().setting().advanced(seconds))
+            .await
     }
 
     /// Sets the offset from wall time, in seconds; time runs.
@@ -117,7 +118,11 @@ impl ClockService {
         self.ctx.store.set_clock(row).await?;
         self.ctx.reload().await?;
         let state = self.state();
-        tracing::info!(offset = state.offset, frozen = state.frozen, "emulator clock moved");
+        tracing::info!(
+            offset = state.offset,
+            frozen = state.frozen,
+            "emulator clock moved"
+        );
         Ok(state)
     }
 }

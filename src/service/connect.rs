@@ -96,10 +96,7 @@ impl ConnectService {
             return Ok(None);
         };
         let hash = OpaqueToken::presented(session).hash();
-        let record = ctx
-            .store
-            .find_session(hash.as_bytes(), ctx.now())
-            .await?;
+        let record = ctx.store.find_session(hash.as_bytes(), ctx.now()).await?;
         Ok(record.and_then(|r| ctx.directory().user(&r.user_uid)))
     }
 }

@@ -4,6 +4,7 @@
 //! clock); routes never see the store.
 
 mod accounts;
+mod api_keys;
 mod clock;
 mod connect;
 mod context;
@@ -19,7 +20,9 @@ mod refresh;
 mod refresh_tokens;
 mod shared;
 mod signing_key;
+mod users;
 
+pub use api_keys::{ApiKeyInput, ApiKeyService, ApiKeyView};
 pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};
 pub use connect::{ConnectOutcome, ConnectRequest, ConnectService};
 pub(crate) use context::Context;
@@ -32,6 +35,7 @@ pub use logout::{LogoutService, LogoutStarted};
 pub use mint::{MintRequest, MintService, MintedTokens};
 pub use refresh::RefreshService;
 pub use refresh_tokens::{RefreshTokenInfo, RefreshTokenService, TokenSelection};
+pub use users::{UserInput, UserService, UserView};
 
 /// Upstream's text for a missing `destination` (`docs/protocol.md#connect`).
 pub const MISSING_DESTINATION: &str =

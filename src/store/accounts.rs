@@ -42,8 +42,12 @@ impl Store {
     /// entries stay.
     pub async fn seed_accounts(&self, users: &[UserRow], keys: &[ApiKeyRow]) -> sqlx::Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM users WHERE configured = 1").execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM api_keys WHERE configured = 1").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM users WHERE configured = 1")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM api_keys WHERE configured = 1")
+            .execute(&mut *tx)
+            .await?;
         for (position, user) in users.iter().enumerate() {
             sqlx::query("DELETE FROM users WHERE uid = ? OR nick = ?")
                 .bind(&user.uid)
@@ -66,11 +70,12 @@ impl Store {
     /// Adds a runtime user after all others.
     pub async fn create_user(&self, user: &UserRow) -> sqlx::Result<Change> {
         let mut tx = self.begin_write().await?;
-        let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE uid = ? OR nick = ?")
-            .bind(&user.uid)
-            .bind(&user.nick)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM users WHERE uid = ? OR nick = ?")
+                .bind(&user.uid)
+                .bind(&user.nick)
+                .fetch_optional(&mut *tx)
+                .await?;
         if taken.is_some() {
             return Ok(Change::Conflict);
         }
@@ -125,11 +130,13 @@ impl Store {
         if deleted == 0 {
             return Ok(Change::NotFound);
         }
-        sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE user_uid = ? AND revoked_at IS NULL")
-            .bind(now)
-            .bind(uid)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE user_uid = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(uid)
+        .execute(&mut *tx)
+        .await?;
         bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(Change::Done)
@@ -180,11 +187,15 @@ pub(super) async fn insert_key(
 pub(super) async fn read_accounts(
     conn: &mut sqlx::SqliteConnection,
 ) -> sqlx::Result<(Vec<UserRow>, Vec<ApiKeyRow>)> {
-    let users = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY position"))
-        .fetch_all(&mut *conn)
-        .await?;
-    let keys = sqlx::query_as(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY position"))
-        .fetch_all(&mut *conn)
-        .await?;
+    let users = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY position"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let keys = sqlx::query_as(&format!(
+        "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY position"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
     Ok((users, keys))
 }

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod accounts;
 mod bad_input;
 mod concurrency;
 mod connect;

@@ -1,9 +1,11 @@
 //! The control plane, `/_emulator/*` (`docs/protocol.md#control-plane`): JSON over HTTP so a test
 //! in any language can drive the emulator. Guarded by [`crate::http::middleware::control_access`].
 
+mod api_keys;
 mod clock;
 mod refresh_tokens;
 mod tokens;
+mod users;
 
 use axum::Router;
 
@@ -14,6 +16,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(clock::router())
         .merge(tokens::router())
         .merge(refresh_tokens::router())
+        .merge(users::router())
+        .merge(api_keys::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             crate::http::middleware::control_access::control_plane_access,
