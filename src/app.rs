@@ -8,7 +8,7 @@ use crate::directory::Directory;
 use crate::service::{
     ApiKeyService, ClockService, ConnectService, Context, EntryApiService, HealthService,
     KeyService, LoginService, LogoutService, MintService, RefreshService, RefreshTokenService,
-    UserService,
+    ResetService, UserService,
 };
 
 /// What every handler gets.
@@ -27,6 +27,7 @@ pub struct App {
     pub refresh_tokens: RefreshTokenService,
     pub users: UserService,
     pub api_keys: ApiKeyService,
+    pub reset: ResetService,
     pub health: HealthService,
 }
 
@@ -46,6 +47,7 @@ impl App {
             refresh_tokens: RefreshTokenService::new(ctx.clone()),
             users: UserService::new(ctx.clone()),
             api_keys: ApiKeyService::new(ctx.clone()),
+            reset: ResetService::new(ctx.clone()),
             health: HealthService::new(ctx.clone()),
             ctx,
         }))

@@ -18,6 +18,7 @@ mod logout;
 mod mint;
 mod refresh;
 mod refresh_tokens;
+mod reset;
 mod shared;
 mod signing_key;
 mod users;
@@ -35,6 +36,7 @@ pub use logout::{LogoutService, LogoutStarted};
 pub use mint::{MintRequest, MintService, MintedTokens};
 pub use refresh::RefreshService;
 pub use refresh_tokens::{RefreshTokenInfo, RefreshTokenService, TokenSelection};
+pub use reset::ResetService;
 pub use users::{UserInput, UserService, UserView};
 
 /// Upstream's text for a missing `destination` (`docs/protocol.md#connect`).

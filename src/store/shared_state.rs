@@ -71,3 +71,23 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Back to the configured state in one transaction: only the configured users and keys,
+    /// no refresh tokens, sessions or flows, the clock at wall time. Signing keys stay.
+    pub async fn reset(&self) -> sqlx::Result<()> {
+        let mut tx = self.begin_write().await?;
+        for statement in [
+            "DELETE FROM users WHERE configured = 0",
+            "DELETE FROM api_keys WHERE configured = 0",
+            "DELETE FROM refresh_tokens",
+            "DELETE FROM sessions",
+            "DELETE FROM flows",
+            "UPDATE clock SET offset_seconds = 0, frozen_at = NULL WHERE id = 1",
+        ] {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+        bump_version(&mut tx).await?;
+        tx.commit().await
+    }
+}

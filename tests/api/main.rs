@@ -20,6 +20,7 @@ mod oob;
 mod process;
 mod refresh;
 mod reliability;
+mod reset;
 mod restart;
 mod revocation;
 mod routing;

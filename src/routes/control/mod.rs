@@ -4,6 +4,7 @@
 mod api_keys;
 mod clock;
 mod refresh_tokens;
+mod reset;
 mod tokens;
 mod users;
 
@@ -18,6 +19,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(refresh_tokens::router())
         .merge(users::router())
         .merge(api_keys::router())
+        .merge(reset::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             crate::http::middleware::control_access::control_plane_access,
