@@ -57,10 +57,11 @@ pub enum ControlError {
         field: Option<&'static str>,
         message: String,
     },
-    /// 409: the request would duplicate what `field` must keep unique.
+    /// 409: the request would duplicate what `field` must keep unique, or cannot be done in
+    /// this configuration.
     #[error("conflict: {message}")]
     Conflict {
-        field: &'static str,
+        field: Option<&'static str>,
         message: String,
     },
     /// 400: the body is not the expected JSON (no single field to blame).

@@ -11,6 +11,9 @@ use serde_json::json;
 
 use crate::app::AppState;
 
+/// How long a JWKS answer may be cached.
+const JWKS_CACHE_CONTROL: &str = "public, max-age=60";
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/public.pem", get(public_pem))
@@ -23,12 +26,15 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn public_pem(State(state): State<AppState>) -> impl IntoResponse {
-    let pem = state.keys.public_pem().to_owned();
+    let pem = state.keys.public_pem();
     ([(header::CONTENT_TYPE, "application/x-pem-file")], pem)
 }
 
+/// Cached briefly: a client that misses a new key after a rotation refetches within a minute
+/// (and libraries refetch at once on an unknown `kid`).
 async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
-    Json(json!({ "keys": state.keys.published() }))
+    let cache = [(header::CACHE_CONTROL, JWKS_CACHE_CONTROL)];
+    (cache, Json(json!({ "keys": state.keys.published() })))
 }
 
 /// Enough of Keycloak's discovery document for OIDC libraries to find the keys and issuer.

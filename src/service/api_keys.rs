@@ -86,7 +86,7 @@ impl ApiKeyService {
                 Ok(view)
             }
             _ => Err(ControlError::Conflict {
-                field: "key",
+                field: Some("key"),
                 message: "this API key exists already".into(),
             }),
         }

@@ -9,7 +9,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::store::Store;
-use crate::token::TokenService;
+use crate::token::{KeyRing, KeyRingCell, TokenService};
 
 use super::accounts::{key_row, user_row};
 use super::housekeeping::Housekeeping;
@@ -35,15 +35,15 @@ impl Context {
             .seed_accounts(&users, &keys)
             .await
             .context("cannot store the configured users and API keys")?;
-        let shared = SharedState::load(&store)
+        let key = signing_key::load(&settings, &store, crate::clock::wall_seconds()).await?;
+        let ring = Arc::new(KeyRingCell::new(KeyRing::new(Arc::new(key), Vec::new())?));
+        let stored_keys = settings.signing.private_key_file.trim().is_empty();
+        let shared = SharedState::load(&store, stored_keys.then(|| ring.clone()))
             .await
             .context("cannot read the shared state")?;
         shared.watch(store.clone());
-        let now = shared.clock().now();
-        let key = Arc::new(signing_key::load(&settings, &store, now).await?);
-        let published = vec![key.jwk.clone()];
         Ok(Self {
-            tokens: TokenService::new(&settings, key, published)?,
+            tokens: TokenService::new(&settings, ring),
             housekeeping: Housekeeping::default(),
             shared,
             store,
@@ -66,7 +66,7 @@ impl Context {
     }
 
     /// Makes this process see a change it just stored, before the next poll.
-    pub async fn reload(&self) -> sqlx::Result<()> {
+    pub async fn reload(&self) -> anyhow::Result<()> {
         self.shared.reload(&self.store).await
     }
 }

@@ -30,7 +30,7 @@ pub(crate) use context::Context;
 pub use entry_api::{EntryApiService, EntryApiUser};
 pub use health::HealthService;
 pub use issue::IssuedTokens;
-pub use keys::KeyService;
+pub use keys::{KeyService, KeyView, Rotation};
 pub use login::{LoginAction, LoginPage, LoginService, LoginSubmission, SubmitOutcome};
 pub use logout::{LogoutService, LogoutStarted};
 pub use mint::{MintRequest, MintService, MintedTokens};

@@ -1,5 +1,5 @@
-//! This process's copy of the state every process shares through the database: users, API keys
-//! and the clock. Requests read the copy, never the database; a poll of `state_version` every
+//! This process's copy of the state every process shares through the database: users, API keys,
+//! the clock and (unless a key file is configured) the signing keys. Requests read the copy, never the database; a poll of `state_version` every
 //! [`POLL_INTERVAL`] reloads it after another process changed something, and a change made here
 //! reloads it at once. So a change is seen everywhere within a second, at the cost of one tiny
 //! query per process per interval rather than one per request.
@@ -9,9 +9,11 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use super::accounts::{key_of, user_of};
+use super::signing_key;
 use crate::clock::{Clock, ClockSetting};
 use crate::directory::Directory;
-use crate::store::{Snapshot, Store};
+use crate::store::{KeyMeta, Snapshot, Store};
+use crate::token::KeyRingCell;
 
 /// How often each process looks for changes made by others.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -21,14 +23,24 @@ pub(crate) struct SharedState {
     clock: Clock,
     /// `state_version` of the installed copy.
     version: AtomicI64,
+    /// The signing keys, when they come from the database, and what the ring was built from.
+    signing: Option<(Arc<KeyRingCell>, std::sync::Mutex<Vec<KeyMeta>>)>,
+    /// One reload at a time, so an older snapshot never replaces a newer one.
+    reloading: tokio::sync::Mutex<()>,
 }
 
 impl SharedState {
-    pub async fn load(store: &Store) -> sqlx::Result<Arc<Self>> {
+    /// `signing`: the key ring to keep in step with the stored keys (`None` with a key file).
+    pub async fn load(
+        store: &Store,
+        signing: Option<Arc<KeyRingCell>>,
+    ) -> anyhow::Result<Arc<Self>> {
         let shared = Arc::new(Self {
             directory: RwLock::default(),
             clock: Clock::default(),
             version: AtomicI64::new(i64::MIN),
+            signing: signing.map(|cell| (cell, std::sync::Mutex::default())),
+            reloading: tokio::sync::Mutex::default(),
         });
         shared.reload(store).await?;
         Ok(shared)
@@ -47,10 +59,23 @@ impl SharedState {
 
     /// Reads the stored state and installs it unless a newer copy is installed already (a slow
     /// poll must not undo a change this process just made).
-    pub async fn reload(&self, store: &Store) -> sqlx::Result<()> {
+    pub async fn reload(&self, store: &Store) -> anyhow::Result<()> {
+        let _one_at_a_time = self.reloading.lock().await;
         let snapshot = store.snapshot().await?;
         if snapshot.version < self.version.load(Ordering::Acquire) {
             return Ok(());
+        }
+        if let Some((cell, built_from)) = &self.signing {
+            let unchanged = built_from
+                .lock()
+                .map(|metas| *metas == snapshot.signing_keys)
+                .unwrap_or(false);
+            if !unchanged {
+                cell.set(signing_key::ring(store, &snapshot.signing_keys).await?);
+                if let Ok(mut metas) = built_from.lock() {
+                    metas.clone_from(&snapshot.signing_keys);
+                }
+            }
         }
         self.install(snapshot);
         Ok(())
@@ -90,7 +115,7 @@ impl SharedState {
                 let result = match store.state_version().await {
                     Ok(version) if version != installed => shared.reload(&store).await,
                     Ok(_) => Ok(()),
-                    Err(error) => Err(error),
+                    Err(error) => Err(error.into()),
                 };
                 if let Err(error) = result {
                     tracing::warn!("cannot refresh the shared state: {error:#}");

@@ -4,9 +4,11 @@
 
 use anyhow::Context as _;
 
+use std::sync::Arc;
+
 use crate::config::Settings;
-use crate::store::{Store, StoredKey};
-use crate::token::SigningKey;
+use crate::store::{KeyMeta, Store, StoredKey};
+use crate::token::{KeyRing, SigningKey};
 
 pub(crate) async fn load(
     settings: &Settings,
@@ -48,4 +50,34 @@ async fn parse_blocking(pem: String) -> anyhow::Result<SigningKey> {
     tokio::task::spawn_blocking(move || SigningKey::from_pem(&pem))
         .await?
         .context("the signing key in the database is not usable")
+}
+
+/// The ring of the stored keys: the active one signs, retired ones stay published until their
+/// `retired_at`. Parsing RSA keys is CPU work, so it runs off the async workers.
+pub(crate) async fn ring(store: &Store, metas: &[KeyMeta]) -> anyhow::Result<KeyRing> {
+    let pems = store
+        .key_pems()
+        .await
+        .context("cannot read the signing keys")?;
+    let metas = metas.to_vec();
+    tokio::task::spawn_blocking(move || {
+        let parse = |kid: &str| -> anyhow::Result<SigningKey> {
+            let (_, pem) = pems
+                .iter()
+                .find(|(k, _)| k == kid)
+                .ok_or_else(|| anyhow::anyhow!("signing key {kid} vanished"))?;
+            SigningKey::from_pem(pem).with_context(|| format!("signing key {kid} is not usable"))
+        };
+        let active = metas
+            .iter()
+            .find(|m| m.active)
+            .ok_or_else(|| anyhow::anyhow!("no active signing key is stored"))?;
+        let retiring = metas
+            .iter()
+            .filter_map(|m| Some((m, m.retired_at?)))
+            .map(|(m, until)| Ok((parse(&m.kid)?.jwk, until)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        KeyRing::new(Arc::new(parse(&active.kid)?), retiring)
+    })
+    .await?
 }

@@ -70,7 +70,7 @@ impl UserService {
             .ok_or_else(|| ControlError::invalid("uid", "a uid (UUID) is required"))?;
         let settings = validated(uid, input)?;
         let conflict = ControlError::Conflict {
-            field: "uid",
+            field: Some("uid"),
             message: format!(
                 "uid {:?} or nick {:?} is taken",
                 settings.uid, settings.nick
@@ -102,7 +102,7 @@ impl UserService {
             Change::Done => self.reloaded(&existing.uid).await,
             Change::NotFound => Err(unknown(uid_or_nick)),
             Change::Conflict => Err(ControlError::Conflict {
-                field: "nick",
+                field: Some("nick"),
                 message: format!("nick {:?} is taken", settings.nick),
             }),
         }

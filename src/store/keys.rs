@@ -37,3 +37,56 @@ impl Store {
             .await
     }
 }
+
+/// What the control plane and the key ring need to know of a stored key, without its PEM.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KeyMeta {
+    pub kid: String,
+    pub active: bool,
+    pub created_at: i64,
+    /// When a retired key drops out of the published keys (emulator clock).
+    pub retired_at: Option<i64>,
+}
+
+impl Store {
+    /// Every stored key, newest first.
+    pub async fn key_metas(&self) -> sqlx::Result<Vec<KeyMeta>> {
+        let mut conn = self.pool.acquire().await?;
+        key_metas(&mut conn).await
+    }
+
+    /// PEMs of the active key and of every retired one, by kid.
+    pub async fn key_pems(&self) -> sqlx::Result<Vec<(String, String)>> {
+        sqlx::query_as("SELECT kid, private_pem FROM signing_keys")
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Makes `new` the active key; the old one stays published until `retire_at`.
+    pub async fn rotate_key(&self, new: &StoredKey, now: i64, retire_at: i64) -> sqlx::Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE signing_keys SET active = 0, retired_at = ? WHERE active = 1")
+            .bind(retire_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO signing_keys (kid, private_pem, active, created_at) VALUES (?, ?, 1, ?)",
+        )
+        .bind(&new.kid)
+        .bind(&new.private_pem)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        super::shared_state::bump_version(&mut tx).await?;
+        tx.commit().await
+    }
+}
+
+pub(super) async fn key_metas(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<Vec<KeyMeta>> {
+    sqlx::query_as(
+        "SELECT kid, active, created_at, retired_at FROM signing_keys
+         ORDER BY active DESC, created_at DESC, kid",
+    )
+    .fetch_all(conn)
+    .await
+}

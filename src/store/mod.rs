@@ -20,7 +20,7 @@ use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 
 pub use accounts::{ApiKeyRow, Change, UserRow};
 pub use flows::{FlowKind, FlowRecord};
-pub use keys::StoredKey;
+pub use keys::{KeyMeta, StoredKey};
 pub use refresh_tokens::{NewRefreshToken, RefreshTokenRecord};
 pub use revocations::TokenFilter;
 pub use sessions::SessionRecord;

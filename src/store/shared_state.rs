@@ -50,6 +50,7 @@ pub struct Snapshot {
     pub users: Vec<super::UserRow>,
     pub keys: Vec<super::ApiKeyRow>,
     pub clock: ClockRow,
+    pub signing_keys: Vec<super::KeyMeta>,
 }
 
 impl Store {
@@ -62,12 +63,14 @@ impl Store {
         let clock = sqlx::query_as("SELECT offset_seconds, frozen_at FROM clock WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
+        let signing_keys = super::keys::key_metas(&mut tx).await?;
         tx.commit().await?;
         Ok(Snapshot {
             version,
             users,
             keys,
             clock,
+            signing_keys,
         })
     }
 }

@@ -5,6 +5,7 @@
 
 mod claims;
 mod json;
+mod keyring;
 mod keys;
 pub mod verify;
 
@@ -18,6 +19,7 @@ use serde_json::{Map, Value, json};
 use crate::config::{Settings, TokenProfile};
 use crate::model::User;
 
+pub use keyring::{KeyRing, KeyRingCell};
 pub use keys::{Jwk, MIN_RSA_BITS, SigningKey};
 pub use verify::{LEEWAY_SECONDS, Refusal, VerifyingKey};
 
@@ -37,9 +39,7 @@ pub struct AccessOptions {
 
 /// Signs access tokens with the active key and checks them against every published key.
 pub struct TokenService {
-    key: Arc<SigningKey>,
-    published: Vec<Jwk>,
-    verifying: Vec<VerifyingKey>,
+    keys: Arc<KeyRingCell>,
     issuer: String,
     accepted_issuers: Vec<String>,
     client_id: String,
@@ -48,34 +48,25 @@ pub struct TokenService {
 }
 
 impl TokenService {
-    pub fn new(
-        settings: &Settings,
-        key: Arc<SigningKey>,
-        published: Vec<Jwk>,
-    ) -> anyhow::Result<Self> {
-        let verifying = published
-            .iter()
-            .map(|jwk| VerifyingKey::from_components(&jwk.kid, &jwk.n, &jwk.e))
-            .collect::<anyhow::Result<_>>()?;
-        Ok(Self {
-            key,
-            published,
-            verifying,
+    /// `keys` is shared with whoever swaps in a new ring after a rotation.
+    pub fn new(settings: &Settings, keys: Arc<KeyRingCell>) -> Self {
+        Self {
+            keys,
             issuer: settings.issuer(),
             accepted_issuers: settings.accepted_issuers(),
             client_id: settings.token.client_id.clone(),
             access_ttl: settings.access_ttl(),
             profile: settings.token.profile,
-        })
+        }
     }
 
-    pub fn active_key(&self) -> &SigningKey {
-        &self.key
+    pub fn active_key(&self) -> Arc<SigningKey> {
+        self.keys.get().active().clone()
     }
 
-    /// Every key whose tokens still verify, active one first.
-    pub fn published_keys(&self) -> &[Jwk] {
-        &self.published
+    /// Every key whose tokens verify at `now` (emulator clock), active one first.
+    pub fn published_keys(&self, now: i64) -> Vec<Jwk> {
+        self.keys.get().published(now)
     }
 
     pub fn issuer(&self) -> &str {
@@ -112,12 +103,14 @@ impl TokenService {
             claims.insert(name.clone(), value.clone());
         }
         crate::metrics::token_issued("access");
+        // One ring for the whole token: a rotation in between cannot mix kid and signature.
+        let key = self.active_key();
         match self.profile {
-            TokenProfile::V1 => self.sign(V1_HEADER, &json::to_json(&claims, true)),
+            TokenProfile::V1 => sign(&key, V1_HEADER, &json::to_json(&claims, true)),
             TokenProfile::Keycloak => {
-                let header =
-                    claims::members(json!({"alg": "RS256", "typ": "JWT", "kid": self.key.kid}));
-                self.sign(
+                let header = claims::members(json!({"alg": "RS256", "typ": "JWT", "kid": key.kid}));
+                sign(
+                    &key,
                     &json::to_json(&header, false),
                     &json::to_json(&claims, false),
                 )
@@ -127,16 +120,17 @@ impl TokenService {
 
     /// The Entry API's check of a presented token at `now`.
     pub fn check(&self, token: &str, now: i64) -> Result<Map<String, Value>, Refusal> {
-        verify::check(token, &self.verifying, &self.accepted_issuers, now)
+        let ring = self.keys.get();
+        verify::check(token, &ring.verifying(now), &self.accepted_issuers, now)
     }
+}
 
-    fn sign(&self, header_json: &str, payload_json: &str) -> anyhow::Result<String> {
-        let mut token = URL_SAFE_NO_PAD.encode(header_json);
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(payload_json, &mut token);
-        let signature = self.key.sign(token.as_bytes())?;
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(signature, &mut token);
-        Ok(token)
-    }
+fn sign(key: &SigningKey, header_json: &str, payload_json: &str) -> anyhow::Result<String> {
+    let mut token = URL_SAFE_NO_PAD.encode(header_json);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(payload_json, &mut token);
+    let signature = key.sign(token.as_bytes())?;
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+    Ok(token)
 }

@@ -36,6 +36,7 @@ impl Refusal {
 }
 
 /// A public key tokens may be signed with.
+#[derive(Clone)]
 pub struct VerifyingKey {
     pub kid: String,
     key: DecodingKey,

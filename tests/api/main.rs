@@ -23,6 +23,7 @@ mod reliability;
 mod reset;
 mod restart;
 mod revocation;
+mod rotation;
 mod routing;
 mod secrets;
 mod sessions;

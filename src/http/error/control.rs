@@ -19,7 +19,7 @@ impl IntoResponse for ControlError {
         let (status, error, field) = match self {
             Self::Invalid { field, message } => (StatusCode::BAD_REQUEST, message, Some(field)),
             Self::NotFound { field, message } => (StatusCode::NOT_FOUND, message, field),
-            Self::Conflict { field, message } => (StatusCode::CONFLICT, message, Some(field)),
+            Self::Conflict { field, message } => (StatusCode::CONFLICT, message, field),
             Self::Malformed(message) => (StatusCode::BAD_REQUEST, message, None),
             Self::AdminTokenRequired => (
                 StatusCode::UNAUTHORIZED,
