@@ -3,12 +3,13 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 
 use crate::app::AppState;
 use crate::error::EntryApiError;
 use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
-use crate::service::EntryApiUser;
+use crate::service::{EntryApiUser, JournalNote};
+use crate::token::token_id;
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
@@ -20,7 +21,7 @@ async fn user(
     State(state): State<AppState>,
     caller: CallerKey,
     headers: HeaderMap,
-) -> Result<Json<EntryApiUser>, EntryApiError> {
+) -> Result<(Extension<JournalNote>, Json<EntryApiUser>), EntryApiError> {
     // A header that is not text is as good as a malformed one.
     let authorization = headers
         .get(header::AUTHORIZATION)
@@ -30,5 +31,12 @@ async fn user(
         caller.presented.as_deref(),
         caller.key.as_deref(),
     )?;
-    Ok(Json(user))
+    let note = JournalNote {
+        user: Some(user.uuid.clone()),
+        lineage: authorization
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(|jwt| format!("access token {}", token_id(jwt))),
+        ..JournalNote::default()
+    };
+    Ok((Extension(note), Json(user)))
 }

@@ -11,6 +11,8 @@ use crate::app::AppState;
 use crate::error::ProviderError;
 use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
 use crate::http::params::Params;
+use crate::service::JournalNote;
+use crate::token::token_id;
 
 pub fn router(state: AppState) -> Router<AppState> {
     // Layered on the GET handler itself, not the route, so a wrong method is still a 405.
@@ -25,7 +27,7 @@ async fn refresh(
     params: Params,
     caller: CallerKey,
 ) -> Result<Response, ProviderError> {
-    let jwt = state
+    let refreshed = state
         .refresh
         .refresh(
             caller.key.as_deref(),
@@ -33,5 +35,12 @@ async fn refresh(
             params.get("refresh"),
         )
         .await?;
-    Ok(crate::http::text(StatusCode::OK, jwt))
+    let access = token_id(&refreshed.jwt);
+    let mut response = crate::http::text(StatusCode::OK, refreshed.jwt);
+    response.extensions_mut().insert(JournalNote {
+        user: Some(refreshed.user_uid),
+        lineage: Some(format!("refresh token {} -> {access}", refreshed.token_id)),
+        ..JournalNote::default()
+    });
+    Ok(response)
 }

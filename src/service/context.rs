@@ -13,6 +13,7 @@ use crate::token::{KeyRing, KeyRingCell, TokenService};
 
 use super::accounts::{key_row, user_row};
 use super::housekeeping::Housekeeping;
+use super::journal::Journal;
 use super::shared::SharedState;
 use super::signing_key;
 
@@ -22,6 +23,8 @@ pub(crate) struct Context {
     pub tokens: TokenService,
     pub shared: Arc<SharedState>,
     pub housekeeping: Housekeeping,
+    /// What this process answered (per process, bounded).
+    pub journal: Journal,
 }
 
 impl Context {
@@ -45,6 +48,7 @@ impl Context {
         Ok(Self {
             tokens: TokenService::new(&settings, ring),
             housekeeping: Housekeeping::default(),
+            journal: Journal::default(),
             shared,
             store,
             settings: Arc::new(settings),

@@ -16,6 +16,14 @@ pub const INVALID_GRANT: &str = "invalid_grant: Unknown or invalid refresh token
 /// common case.
 const TOUCH_INTERVAL_SECONDS: i64 = 60;
 
+/// A new access token, and what the journal records about it.
+pub struct Refreshed {
+    pub jwt: String,
+    pub user_uid: String,
+    /// The refresh token's id (as the control plane lists it).
+    pub token_id: i64,
+}
+
 /// `GET /refresh`.
 pub struct RefreshService {
     ctx: Arc<Context>,
@@ -34,7 +42,7 @@ impl RefreshService {
         key: Option<&ApiKey>,
         presented_key: bool,
         token: Option<&str>,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<Refreshed, ProviderError> {
         let key = permitted_key(key, presented_key)?;
         let token = token
             .filter(|t| !t.is_empty())
@@ -46,7 +54,7 @@ impl RefreshService {
         &self,
         key: &ApiKey,
         presented: &str,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<Refreshed, ProviderError> {
         let ctx = &self.ctx;
         let now = ctx.now();
         let hash = OpaqueToken::presented(presented).hash();
@@ -78,7 +86,11 @@ impl RefreshService {
         }
         let jwt = ctx.tokens.access_token(&user, now)?;
         crate::metrics::refreshed();
-        Ok(jwt)
+        Ok(Refreshed {
+            jwt,
+            user_uid: user.uid.clone(),
+            token_id: record.id,
+        })
     }
 }
 

@@ -35,6 +35,7 @@ impl ResetService {
             .collect();
         ctx.store.seed_accounts(&users, &keys).await?;
         ctx.reload().await?;
+        ctx.journal.clear();
         tracing::info!("emulator reset to its configured state");
         Ok(())
     }

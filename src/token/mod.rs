@@ -134,3 +134,15 @@ fn sign(key: &SigningKey, header_json: &str, payload_json: &str) -> anyhow::Resu
     URL_SAFE_NO_PAD.encode_string(signature, &mut token);
     Ok(token)
 }
+
+/// A short name for an access token in the journal: its `jti` when it has one (keycloak
+/// profile), else the first 12 hex digits of its SHA-256 (v1 tokens carry no id).
+pub fn token_id(jwt: &str) -> String {
+    let jti = jwt
+        .split('.')
+        .nth(1)
+        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload).ok())
+        .and_then(|json| serde_json::from_slice::<Map<String, Value>>(&json).ok())
+        .and_then(|claims| claims.get("jti")?.as_str().map(str::to_owned));
+    jti.unwrap_or_else(|| crate::secret::TokenHash::of(jwt.as_bytes()).to_hex()[..12].to_owned())
+}

@@ -33,6 +33,7 @@ mod shutdown;
 mod clock;
 mod control_access;
 mod entry_api;
+mod journal;
 mod keycloak;
 mod mint;
 

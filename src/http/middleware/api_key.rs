@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::error::Failure;
 use crate::http::params::Params;
 use crate::model::ApiKey;
+use crate::service::JournalNote;
 
 /// The caller's API key: `presented` when a non-empty key was sent, `key` when it is known.
 #[derive(Debug, Clone)]
@@ -43,11 +44,24 @@ pub async fn resolve_api_key(
     let key = presented
         .as_deref()
         .and_then(|k| state.directory().api_key(k));
+    let name = key.as_ref().map(|k| k.name.clone());
     request
         .extensions_mut()
         .insert(CallerKey { presented, key });
     request.extensions_mut().insert(params);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // The journal names the caller's key, whatever the handler answered.
+    let extensions = response.extensions_mut();
+    match extensions.get_mut::<JournalNote>() {
+        Some(note) => note.api_key = name,
+        None => {
+            extensions.insert(JournalNote {
+                api_key: name,
+                ..JournalNote::default()
+            });
+        }
+    }
+    response
 }
 
 /// Fails loudly (500, logged) on a route without the layer: a route that forgot it must not

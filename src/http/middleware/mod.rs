@@ -8,6 +8,7 @@ pub mod control_access;
 mod failure_log;
 mod head_limits;
 mod in_flight;
+mod journal;
 mod load_shed;
 mod panic;
 mod request_metrics;
@@ -43,7 +44,8 @@ pub fn apply(
     state: AppState,
     in_flight: InFlight,
 ) -> Router {
-    let server = &state.settings().server;
+    let settings = state.settings().server.clone();
+    let server = &settings;
     let served = served.layer(
         ServiceBuilder::new()
             // Beyond the cap, answer 503 at once instead of queueing (one semaphore per server).
@@ -75,6 +77,8 @@ pub fn apply(
                 .layer(trace::trace_layer())
                 // Request counts and latencies for `/metrics`.
                 .layer(from_fn(request_metrics::record_metrics))
+                // The journal the control plane queries (provider and Entry API requests).
+                .layer(from_fn_with_state(state.clone(), journal::record))
                 // A panicking handler answers the generic 500.
                 .layer(CatchPanicLayer::custom(panic::panic_response))
                 // no-store, no-referrer, nosniff unless the handler set its own.

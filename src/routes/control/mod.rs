@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod clock;
+mod journal;
 mod keys;
 mod refresh_tokens;
 mod reset;
@@ -22,6 +23,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(api_keys::router())
         .merge(reset::router())
         .merge(keys::router())
+        .merge(journal::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             crate::http::middleware::control_access::control_plane_access,

@@ -18,7 +18,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The query, parsed as strictly as the provider's, with errors in the control plane's JSON.
-fn params(query: Option<String>) -> Result<Params, ControlError> {
+pub(super) fn params(query: Option<String>) -> Result<Params, ControlError> {
     Params::parse(query.as_deref().unwrap_or("")).map_err(|e| match e {
         ProviderError::BadRequest(message) => ControlError::Malformed(message),
         other => ControlError::Malformed(other.to_string()),
