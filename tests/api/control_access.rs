@@ -139,3 +139,82 @@ async fn the_access_rule_guards_only_the_control_plane() {
 
     assert_eq!(status, 200, "a remote peer still gets the public key");
 }
+
+/// Every control-plane route, each with a method it answers.
+const CONTROL_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/_emulator/clock"),
+    ("POST", "/_emulator/tokens"),
+    ("GET", "/_emulator/refresh-tokens"),
+    ("DELETE", "/_emulator/refresh-tokens/1"),
+    ("GET", "/_emulator/users"),
+    ("PUT", "/_emulator/users/stiksels"),
+    ("GET", "/_emulator/api-keys"),
+    ("DELETE", "/_emulator/api-keys/some-key"),
+    ("GET", "/_emulator/keys"),
+    ("POST", "/_emulator/keys/rotate"),
+    ("POST", "/_emulator/reset"),
+    ("GET", "/_emulator/journal"),
+    ("POST", "/_emulator/journal/verify"),
+    ("POST", "/_emulator/journal/wait"),
+];
+
+/// `method path` from `peer` straight into the router; the status, and whether the body is JSON
+/// (a control-plane answer, not the provider's plain-text 404 for an unknown path).
+async fn status_from(
+    server: &TestApp,
+    peer: &str,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+) -> (u16, bool) {
+    let peer: SocketAddr = peer.parse().expect("a socket address");
+    let router = uitid_emulator::routes::router(server.state().clone(), Default::default());
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = router
+        .layer(MockConnectInfo(peer))
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let json = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    (
+        response.status().as_u16(),
+        json || response.status().is_success(),
+    )
+}
+
+#[tokio::test]
+async fn every_control_plane_route_refuses_a_remote_peer_without_a_token_and_a_caller_without_the_token()
+ {
+    let open = server("").await;
+    let guarded = server(ADMIN).await;
+    for (method, path) in CONTROL_ROUTES {
+        let remote = status_from(&open, "192.0.2.10:50000", method, path, None).await;
+        let no_token = status_from(&guarded, "127.0.0.1:50000", method, path, None).await;
+        let wrong = status_from(&guarded, "192.0.2.10:50000", method, path, Some("wrong")).await;
+        let right = status_from(
+            &guarded,
+            "192.0.2.10:50000",
+            method,
+            path,
+            Some("s3cret-admin-token"),
+        )
+        .await;
+
+        assert_eq!(
+            (remote.0, no_token.0, wrong.0),
+            (403, 401, 401),
+            "{method} {path}"
+        );
+        let (status, control_answer) = right;
+        assert!(
+            ![401, 403, 405].contains(&status) && control_answer,
+            "{method} {path} with the token: {status}"
+        );
+    }
+}
