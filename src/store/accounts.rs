@@ -24,6 +24,25 @@ pub struct ApiKeyRow {
     pub configured: bool,
 }
 
+/// Who owns refresh tokens: a user by uid, or an API key by its hash.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    User(&'a str),
+    ApiKey(&'a [u8]),
+}
+
+impl Owner<'_> {
+    /// Binds the owner's id: a uid as text, a key hash as a blob.
+    fn bind<'q>(self, query: SqliteQuery<'q>) -> SqliteQuery<'q> {
+        match self {
+            Owner::User(uid) => query.bind(uid.to_owned()),
+            Owner::ApiKey(hash) => query.bind(hash.to_vec()),
+        }
+    }
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
 /// What a change by key or uid found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -121,22 +140,30 @@ impl Store {
 
     /// Deletes user `uid` and revokes its refresh tokens, in one transaction.
     pub async fn delete_user(&self, uid: &str, now: i64) -> sqlx::Result<Change> {
+        let owner = Owner::User(uid);
+        self.delete_revoking(owner, now).await
+    }
+
+    /// Deletes a user or key and revokes the refresh tokens it owns, in one transaction, so no
+    /// token outlives its owner even if the owner is created again.
+    pub(super) async fn delete_revoking(&self, owner: Owner<'_>, now: i64) -> sqlx::Result<Change> {
+        let (delete, revoke) = match owner {
+            Owner::User(_) => (
+                "DELETE FROM users WHERE uid = ?",
+                "UPDATE refresh_tokens SET revoked_at = ? WHERE user_uid = ? AND revoked_at IS NULL",
+            ),
+            Owner::ApiKey(_) => (
+                "DELETE FROM api_keys WHERE key_hash = ?",
+                "UPDATE refresh_tokens SET revoked_at = ? WHERE api_key_hash = ? AND revoked_at IS NULL",
+            ),
+        };
         let mut tx = self.begin_write().await?;
-        let deleted = sqlx::query("DELETE FROM users WHERE uid = ?")
-            .bind(uid)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if deleted == 0 {
+        let deleted = owner.bind(sqlx::query(delete)).execute(&mut *tx).await?;
+        if deleted.rows_affected() == 0 {
             return Ok(Change::NotFound);
         }
-        sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = ? WHERE user_uid = ? AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(uid)
-        .execute(&mut *tx)
-        .await?;
+        let revoke = owner.bind(sqlx::query(revoke).bind(now));
+        revoke.execute(&mut *tx).await?;
         bump_version(&mut tx).await?;
         tx.commit().await?;
         Ok(Change::Done)

@@ -1,7 +1,7 @@
 //! Runtime changes to API keys (looked up by the key's SHA-256; the key is never stored).
 
 use super::Store;
-use super::accounts::{ApiKeyRow, Change, insert_key};
+use super::accounts::{ApiKeyRow, Change, Owner, insert_key};
 use super::shared_state::bump_version;
 
 impl Store {
@@ -47,24 +47,6 @@ impl Store {
 
     /// Deletes the key and revokes the refresh tokens bound to it, in one transaction.
     pub async fn delete_api_key(&self, key_hash: &[u8], now: i64) -> sqlx::Result<Change> {
-        let mut tx = self.begin_write().await?;
-        let deleted = sqlx::query("DELETE FROM api_keys WHERE key_hash = ?")
-            .bind(key_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if deleted == 0 {
-            return Ok(Change::NotFound);
-        }
-        sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = ? WHERE api_key_hash = ? AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(key_hash)
-        .execute(&mut *tx)
-        .await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
+        self.delete_revoking(Owner::ApiKey(key_hash), now).await
     }
 }
