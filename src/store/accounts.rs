@@ -86,64 +86,6 @@ impl Store {
         tx.commit().await
     }
 
-    /// Adds a runtime user after all others.
-    pub async fn create_user(&self, user: &UserRow) -> sqlx::Result<Change> {
-        let mut tx = self.begin_write().await?;
-        let taken: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM users WHERE uid = ? OR nick = ?")
-                .bind(&user.uid)
-                .bind(&user.nick)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if taken.is_some() {
-            return Ok(Change::Conflict);
-        }
-        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM users")
-            .fetch_one(&mut *tx)
-            .await?;
-        insert_user(&mut tx, user, next).await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
-    }
-
-    /// Replaces user `uid` (keeping its place); its uid cannot change.
-    pub async fn replace_user(&self, uid: &str, user: &UserRow) -> sqlx::Result<Change> {
-        let mut tx = self.begin_write().await?;
-        let clash: Option<String> =
-            sqlx::query_scalar("SELECT uid FROM users WHERE nick = ? AND uid <> ?")
-                .bind(&user.nick)
-                .bind(uid)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if clash.is_some() {
-            return Ok(Change::Conflict);
-        }
-        let updated = sqlx::query(
-            "UPDATE users SET nick = ?, email = ?, password_hash = ?, claims = ? WHERE uid = ?",
-        )
-        .bind(&user.nick)
-        .bind(&user.email)
-        .bind(&user.password_hash)
-        .bind(&user.claims)
-        .bind(uid)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated == 0 {
-            return Ok(Change::NotFound);
-        }
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
-    }
-
-    /// Deletes user `uid` and revokes its refresh tokens, in one transaction.
-    pub async fn delete_user(&self, uid: &str, now: i64) -> sqlx::Result<Change> {
-        let owner = Owner::User(uid);
-        self.delete_revoking(owner, now).await
-    }
-
     /// Deletes a user or key and revokes the refresh tokens it owns, in one transaction, so no
     /// token outlives its owner even if the owner is created again.
     pub(super) async fn delete_revoking(&self, owner: Owner<'_>, now: i64) -> sqlx::Result<Change> {
@@ -170,7 +112,7 @@ impl Store {
     }
 }
 
-async fn insert_user(
+pub(super) async fn insert_user(
     conn: &mut sqlx::SqliteConnection,
     user: &UserRow,
     position: i64,

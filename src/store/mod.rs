@@ -9,6 +9,7 @@ mod refresh_tokens;
 mod revocations;
 mod sessions;
 mod shared_state;
+mod users;
 
 use std::path::Path;
 use std::str::FromStr;
