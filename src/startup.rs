@@ -77,6 +77,8 @@ impl Application {
         self,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        // Read by the test suite (`tests/api/support/process.rs`) and `examples/clients/run.sh`
+        // to learn the port 0 picked: keep the message and the `address` field as they are.
         tracing::info!(address = %self.listener.local_addr()?, "uitid-emulator listening");
         let settings = &self.state.settings().server;
         crate::server::serve(self.listener, self.router, self.in_flight, settings, signal).await?;

@@ -26,6 +26,23 @@ async fn sigterm_stops_the_binary_gracefully_with_exit_code_0() {
     assert!(after.is_err(), "nothing listens after the exit");
 }
 
+#[tokio::test]
+async fn with_json_logs_the_binary_still_logs_the_address_it_bound_on_port_0() {
+    let (dir, config) = server_dir(&Setup::default());
+    let json = [("UITID_EMULATOR__LOG__FORMAT", "json".to_owned())];
+
+    let running = ServerProcess::start(dir.path(), Some(&config), &json).await;
+    let live = send(client().get(format!("{}/health/live", running.base))).await;
+
+    assert_eq!(live.status(), 200, "the logged address answers");
+    let logs = running.logs();
+    assert!(
+        logs.contains(r#""message":"uitid-emulator listening""#),
+        "the address came from a JSON line: {logs}"
+    );
+    assert!(running.terminate().await.status.success());
+}
+
 /// `(file contents, the key the message must name)`; each case also gets a valid database.
 const BAD_CONFIGS: &[(&str, &str)] = &[
     ("[token]\naccess_ttl = \"twelve hours\"", "token.access_ttl"),

@@ -2,6 +2,7 @@
 //! `serve` with stdout and stderr captured to files and stopped with a real SIGTERM, optionally
 //! as an unprivileged user.
 
+use std::net::SocketAddr;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
@@ -97,8 +98,8 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Serves from `dir` on a free port with `env` overrides; returns once `/health/live`
-    /// answers.
+    /// Serves from `dir` on port 0 with `env` overrides; returns once the server has logged the
+    /// address it bound (from then on it accepts connections).
     pub async fn start(dir: &Path, config: Option<&Path>, env: &[(&str, String)]) -> Self {
         Self::launch(dir, config, env, false).await
     }
@@ -115,55 +116,30 @@ impl ServerProcess {
         env: &[(&str, String)],
         unprivileged: bool,
     ) -> Self {
-        // The binary does not report the port 0 picked, so take one that was free a moment ago.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let base = format!("http://127.0.0.1:{port}");
-        let listen = [
-            (
-                "UITID_EMULATOR__SERVER__LISTEN",
-                format!("127.0.0.1:{port}"),
-            ),
-            ("UITID_EMULATOR__SERVER__PUBLIC_URL", base.clone()),
-        ];
-        let mut command = serve(config, &[env, &listen].concat(), unprivileged);
+        // Port 0: the server picks a free port and logs it, so no port is ever guessed.
+        let mut env = env.to_vec();
+        env.push(("UITID_EMULATOR__SERVER__LISTEN", "127.0.0.1:0".to_owned()));
+        if !env.iter().any(|(name, _)| *name == "RUST_LOG") {
+            // The address is logged at `info`; a developer's own RUST_LOG must not hide it.
+            env.push(("RUST_LOG", "info".to_owned()));
+        }
+        let mut command = serve(config, &env, unprivileged);
         let log = |name: &str| Stdio::from(std::fs::File::create(dir.join(name)).expect("a log"));
         command.current_dir(dir);
         command.stdout(log("stdout.log")).stderr(log("stderr.log"));
-        let child = command.spawn().expect("the binary starts");
-        let dir = dir.to_owned();
-        let server = Self {
-            base,
-            port,
+        let mut child = command.spawn().expect("the binary starts");
+        let address = wait_for_address(&mut child, dir).await;
+        Self {
+            base: format!("http://{address}"),
+            port: address.port(),
             child,
-            dir,
-        };
-        server.wait_until_live().await;
-        server
-    }
-
-    async fn wait_until_live(&self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(response) = reqwest::get(format!("{}/health/live", self.base)).await {
-                assert_eq!(response.status(), 200, "/health/live");
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+            dir: dir.to_owned(),
         }
-        panic!("the server did not come up: {}", self.logs());
     }
 
     /// What the server printed on stdout and stderr so far.
     pub fn logs(&self) -> String {
-        self.read("stdout.log") + &self.read("stderr.log")
-    }
-
-    fn read(&self, name: &str) -> String {
-        String::from_utf8_lossy(&std::fs::read(self.dir.join(name)).unwrap_or_default())
-            .into_owned()
+        logs(&self.dir)
     }
 
     /// Sends SIGTERM and waits (at most 10 s) for the exit.
@@ -184,7 +160,7 @@ impl ServerProcess {
             .await
             .unwrap_or_else(|_| panic!("the server exits within {within:?}"))
             .expect("an exit status");
-        let (stdout, stderr) = (self.read("stdout.log"), self.read("stderr.log"));
+        let (stdout, stderr) = (read(&self.dir, "stdout.log"), read(&self.dir, "stderr.log"));
         Finished {
             status,
             stdout,
@@ -204,4 +180,118 @@ fn serve(config: Option<&Path>, env: &[(&str, String)], unprivileged: bool) -> C
     let ids = format!("--reuid={UNPRIVILEGED} --regid={UNPRIVILEGED} --clear-groups --");
     let setpriv: Vec<&str> = ids.split(' ').chain([BINARY]).chain(args).collect();
     command("setpriv", &setpriv, env)
+}
+
+/// How long the binary may take to log its address: generous, since a debug build on a busy
+/// machine may have to generate an RSA key first.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Waits for the server's `uitid-emulator listening` line on stdout (logged once the port is
+/// bound, so connections are accepted from then on) and returns the address in it.
+async fn wait_for_address(child: &mut Child, dir: &Path) -> SocketAddr {
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    loop {
+        if let Some(address) = listening_address(&read(dir, "stdout.log")) {
+            return address;
+        }
+        if let Some(status) = child.try_wait().expect("the child can be polled") {
+            panic!(
+                "the server exited ({status}) before logging `uitid-emulator listening`:\n{}",
+                logs(dir)
+            );
+        }
+        if Instant::now() > deadline {
+            panic!(
+                "the server did not log `uitid-emulator listening` within {STARTUP_TIMEOUT:?}:\n{}",
+                logs(dir)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The `address` of the first complete `uitid-emulator listening` line in `log`, written by
+/// `Application::run_until` in either log format: pretty (`... uitid-emulator listening
+/// address=127.0.0.1:4321`, as `examples/clients/run.sh` reads it too) or JSON (the message and
+/// the address under `fields`). A line still being written is skipped, since it might end in
+/// the middle of the port.
+fn listening_address(log: &str) -> Option<SocketAddr> {
+    log.split_inclusive('\n')
+        .filter_map(|line| line.strip_suffix('\n'))
+        .find_map(
+            |line| match serde_json::from_str::<serde_json::Value>(line) {
+                Ok(json) if json["fields"]["message"] == LISTENING => {
+                    json["fields"]["address"].as_str()?.parse().ok()
+                }
+                Ok(_) => None,
+                Err(_) if line.contains(LISTENING) => {
+                    let (_, after) = line.split_once("address=")?;
+                    after.split_whitespace().next()?.parse().ok()
+                }
+                Err(_) => None,
+            },
+        )
+}
+
+const LISTENING: &str = "uitid-emulator listening";
+
+/// Stdout and stderr of the server in `dir` so far.
+fn logs(dir: &Path) -> String {
+    let (stdout, stderr) = (read(dir, "stdout.log"), read(dir, "stderr.log"));
+    format!("--- stdout ---\n{stdout}--- stderr ---\n{stderr}")
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    String::from_utf8_lossy(&std::fs::read(dir.join(name)).unwrap_or_default()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listening_address;
+
+    #[test]
+    fn the_listening_address_is_read_from_a_complete_pretty_or_json_log_line() {
+        let cases = [
+            (
+                "2025-01-01T00:00:00.000001Z  INFO uitid_emulator::startup: uitid-emulator listening address=127.0.0.1:4321\n",
+                Some("127.0.0.1:4321"),
+                "a pretty line",
+            ),
+            (
+                "...: uitid-emulator listening address=[::1]:4321\n",
+                Some("[::1]:4321"),
+                "a pretty line with an IPv6 address",
+            ),
+            (
+                r#"{"timestamp":"t","level":"INFO","fields":{"message":"uitid-emulator listening","address":"127.0.0.1:4321"},"target":"uitid_emulator::startup"}"#,
+                None,
+                "a JSON line not finished yet",
+            ),
+            (
+                "{\"level\":\"INFO\",\"fields\":{\"message\":\"uitid-emulator listening\",\"address\":\"127.0.0.1:4321\"}}\n",
+                Some("127.0.0.1:4321"),
+                "a JSON line",
+            ),
+            (
+                "INFO uitid_emulator::startup: uitid-emulator listening address=127.0.0.1:43",
+                None,
+                "a pretty line cut off in the middle of the port",
+            ),
+            (
+                "INFO x: generated a new RSA-2048 signing key\nINFO uitid_emulator::startup: uitid-emulator listening address=127.0.0.1:4321\n",
+                Some("127.0.0.1:4321"),
+                "the line after others",
+            ),
+            (
+                "{\"fields\":{\"message\":\"uitid-emulator stopped\",\"address\":\"127.0.0.1:1\"}}\n",
+                None,
+                "a JSON line with another message",
+            ),
+            ("", None, "nothing logged yet"),
+        ];
+        for (log, expected, case) in cases {
+            let expected = expected.map(|a| a.parse().expect("a socket address"));
+            assert_eq!(listening_address(log), expected, "{case}");
+        }
+    }
 }
