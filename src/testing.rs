@@ -29,10 +29,20 @@
 //! assert_eq!(user(tokens.jwt).await.unwrap().status(), 401);
 //! # }
 //! ```
+//!
+//! Configure it with [`TestServer::builder`]: your own configuration ([`TestServerBuilder::toml`]
+//! or [`TestServerBuilder::settings`]), headless login, or a key the server generates and keeps
+//! in its database as in production ([`TestServerBuilder::generated_key`]; by default every
+//! server of a test process signs with one shared key, since generating RSA keys is slow).
+//! [`TestServer::restart`] stops a server gracefully and starts it again on the same database,
+//! to check that tokens survive a restart (`docs/reliability.md#crashes-and-restarts`).
 
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use anyhow::Context;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -40,21 +50,56 @@ use crate::app::AppState;
 use crate::config::{DEFAULT_CONFIG, LoginMode, Settings, settings_from_toml};
 use crate::error::ControlError;
 use crate::service::{MintRequest, MintedTokens};
-use crate::startup::Application;
+use crate::startup::{Application, local_base_url};
 use crate::token::SigningKey;
 
-/// A running emulator; stops when dropped.
+/// The SQLite file in a server's database directory (the WAL files sit beside it).
+const DATABASE_FILE: &str = "db.sqlite";
+/// Where a server's copy of the shared test key is written, in its database directory.
+const KEY_FILE: &str = "signing-key.pem";
+
+/// A running emulator; stops when dropped (use [`TestServer::stop`] to wait until it has).
 pub struct TestServer {
     base_url: String,
+    address: SocketAddr,
     state: AppState,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<anyhow::Result<()>>>,
-    _dir: tempfile::TempDir,
+    /// What it was started with, before port 0 was resolved: a restart starts from it again.
+    settings: Settings,
+    dir: DatabaseDir,
+    /// Sending, or dropping it, starts the graceful shutdown.
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+/// A server that has stopped; its database directory lives as long as this does.
+pub struct StoppedServer {
+    settings: Settings,
+    dir: DatabaseDir,
+    /// Where it listened: [`StoppedServer::start`] listens there again when it still can.
+    address: SocketAddr,
 }
 
 /// Configures a [`TestServer`] before it starts.
 pub struct TestServerBuilder {
-    settings: Settings,
+    /// A TOML error is reported by `try_start`, so builder calls can be chained.
+    settings: anyhow::Result<Settings>,
+    generated_key: bool,
+    database_dir: Option<PathBuf>,
+}
+
+/// A temporary directory removed with the server, or one the caller owns.
+enum DatabaseDir {
+    Temporary(tempfile::TempDir),
+    Given(PathBuf),
+}
+
+impl DatabaseDir {
+    fn path(&self) -> &Path {
+        match self {
+            Self::Temporary(dir) => dir.path(),
+            Self::Given(path) => path,
+        }
+    }
 }
 
 impl TestServer {
@@ -68,7 +113,11 @@ impl TestServer {
     pub fn builder() -> TestServerBuilder {
         let settings =
             settings_from_toml(DEFAULT_CONFIG).expect("the embedded sample configuration is valid");
-        TestServerBuilder { settings }
+        TestServerBuilder {
+            settings: Ok(settings),
+            generated_key: false,
+            database_dir: None,
+        }
     }
 
     /// `http://127.0.0.1:<port>`, without a trailing slash.
@@ -126,41 +175,115 @@ impl TestServer {
         &self.state
     }
 
-    /// Stops the server and waits until in-flight requests have finished.
-    pub async fn stop(mut self) {
-        self.shut_down().await;
+    /// The directory holding the database (and the server's copy of the shared test key).
+    pub fn database_dir(&self) -> &Path {
+        self.dir.path()
     }
 
-    async fn shut_down(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
+    /// The SQLite database file; with the server running, its `-wal` and `-shm` files sit
+    /// beside it.
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.path().join(DATABASE_FILE)
+    }
+
+    /// Stops the server and waits until in-flight requests have finished and the database is
+    /// closed. The database stays until the returned handle is dropped. Panics if the server
+    /// did not stop cleanly.
+    pub async fn stop(self) -> StoppedServer {
+        let _ = self.shutdown.send(());
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => panic!("uitid-emulator TestServer did not stop cleanly: {e:#}"),
+            Err(e) => panic!("uitid-emulator TestServer task failed: {e}"),
         }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+        StoppedServer {
+            settings: self.settings,
+            dir: self.dir,
+            address: self.address,
         }
+    }
+
+    /// Stops gracefully and starts again with the same settings on the same database, as a
+    /// deployment restarts: what the database holds (issued tokens, a generated key, the
+    /// clock's setting) survives. The address stays the same unless another process took the
+    /// port meanwhile, so read [`TestServer::base_url`] again.
+    pub async fn restart(self) -> TestServer {
+        self.stop().await.start().await
     }
 }
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+impl StoppedServer {
+    /// See [`TestServer::database_dir`].
+    pub fn database_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// See [`TestServer::database_path`].
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.path().join(DATABASE_FILE)
+    }
+
+    /// Starts again on this database, on the same address if it is still free.
+    pub async fn start(self) -> TestServer {
+        self.try_start()
+            .await
+            .unwrap_or_else(|e| panic!("uitid-emulator TestServer did not restart: {e:#}"))
+    }
+
+    async fn try_start(self) -> anyhow::Result<TestServer> {
+        let mut same_address = self.settings.clone();
+        same_address.server.listen = self.address;
+        same_address.server.public_url = local_base_url(self.address);
+        let app = match Application::build(same_address).await {
+            Ok(app) => app,
+            // Most likely the port was taken meanwhile: any free port will do.
+            Err(_) => Application::build(self.settings.clone()).await?,
+        };
+        Ok(run(app, self.settings, self.dir))
     }
 }
 
 impl TestServerBuilder {
-    /// Replaces the sample configuration with `settings` (database, listen address and, unless
-    /// set, the signing key are still chosen by the builder).
+    /// Replaces the configuration with `settings`. The builder still chooses the database,
+    /// the listen address and, unless `signing.private_key_file` is set, the signing key.
     pub fn settings(mut self, settings: Settings) -> Self {
-        self.settings = settings;
+        self.settings = Ok(settings);
+        self
+    }
+
+    /// Replaces the configuration with `toml`, read as a configuration file is
+    /// (`docs/protocol.md#configuration`): over the defaults, without the sample users and keys,
+    /// so list your own. What the builder chooses is as for [`TestServerBuilder::settings`].
+    /// Call it before the other builder methods: it replaces what they set. An invalid
+    /// configuration is reported by `start`/`try_start`.
+    pub fn toml(mut self, toml: &str) -> Self {
+        self.settings =
+            settings_from_toml(toml).context("the TestServer configuration is not valid");
         self
     }
 
     /// `/connect` logs `user` (nick or uid) in at once, with no form.
     pub fn headless(mut self, user: &str) -> Self {
-        self.settings.login.mode = LoginMode::Headless;
-        self.settings.login.headless_user = user.to_owned();
+        if let Ok(settings) = &mut self.settings {
+            settings.login.mode = LoginMode::Headless;
+            settings.login.headless_user = user.to_owned();
+        }
+        self
+    }
+
+    /// No `signing.private_key_file`: the server generates a key on first start and keeps it
+    /// in its database, as in production (`docs/protocol.md#keys`). Slower than the shared
+    /// test key used otherwise.
+    pub fn generated_key(mut self) -> Self {
+        self.generated_key = true;
+        self
+    }
+
+    /// Keeps the database in `dir` (which must exist) instead of a temporary directory
+    /// removed with the server, for inspecting it afterwards or starting two servers on one
+    /// database.
+    pub fn database_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.database_dir = Some(dir.into());
         self
     }
 
@@ -170,30 +293,50 @@ impl TestServerBuilder {
             .unwrap_or_else(|e| panic!("uitid-emulator TestServer did not start: {e:#}"))
     }
 
-    pub async fn try_start(mut self) -> anyhow::Result<TestServer> {
-        let dir = tempfile::tempdir()?;
-        self.settings.server.listen = ([127, 0, 0, 1], 0).into();
-        self.settings.database.url =
-            format!("sqlite://{}", dir.path().join("emulator.db").display());
-        if self.settings.signing.private_key_file.is_empty() {
-            let key_file = dir.path().join("signing-key.pem");
-            std::fs::write(&key_file, shared_test_key()?)?;
-            self.settings.signing.private_key_file = key_file.display().to_string();
+    pub async fn try_start(self) -> anyhow::Result<TestServer> {
+        let mut settings = self.settings?;
+        let dir = match self.database_dir {
+            Some(path) => DatabaseDir::Given(path),
+            None => DatabaseDir::Temporary(tempfile::tempdir()?),
+        };
+        settings.server.listen = ([127, 0, 0, 1], 0).into();
+        settings.database.url = format!("sqlite://{}", dir.path().join(DATABASE_FILE).display());
+        if self.generated_key {
+            settings.signing.private_key_file.clear();
+        } else if settings.signing.private_key_file.trim().is_empty() {
+            settings.signing.private_key_file = write_shared_test_key(dir.path())?;
         }
-        let app = Application::build(self.settings).await?;
-        let (base_url, state) = (app.base_url(), app.state());
-        let (shutdown, stopped) = oneshot::channel();
-        let task = tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        Ok(TestServer {
-            base_url,
-            state,
-            shutdown: Some(shutdown),
-            task: Some(task),
-            _dir: dir,
-        })
+        let app = Application::build(settings.clone()).await?;
+        Ok(run(app, settings, dir))
     }
+}
+
+/// Serves `app` on a task until the returned server is stopped or dropped.
+fn run(app: Application, settings: Settings, dir: DatabaseDir) -> TestServer {
+    let (base_url, address, state) = (app.base_url(), app.local_addr(), app.state());
+    let (shutdown, stopped) = oneshot::channel();
+    let task = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    TestServer {
+        base_url,
+        address,
+        state,
+        settings,
+        dir,
+        shutdown,
+        task,
+    }
+}
+
+/// Writes the shared key into `dir` and returns the file's path. Written to a temporary file
+/// and renamed, so a second server starting in the same directory never reads half a key.
+fn write_shared_test_key(dir: &Path) -> anyhow::Result<String> {
+    let path = dir.join(KEY_FILE);
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut file, shared_test_key()?.as_bytes())?;
+    file.persist(&path)?;
+    Ok(path.display().to_string())
 }
 
 /// One RSA private key (PKCS#8 PEM) per test process: generating a key per server would
