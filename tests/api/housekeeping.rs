@@ -4,10 +4,7 @@
 use crate::support::*;
 
 async fn rows(app: &TestApp, table: &str) -> i64 {
-    let url = format!(
-        "sqlite://{}",
-        app.database_dir().join("db.sqlite").display()
-    );
+    let url = format!("sqlite://{}", app.database_path().display());
     let pool = sqlx::SqlitePool::connect(&url)
         .await
         .expect("the database opens");

@@ -7,6 +7,8 @@ use rsa::pkcs8::{DecodePrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey};
 
+use uitid_emulator::testing::shared_test_key;
+
 use crate::support::*;
 
 const TWELVE_HOURS: i64 = 43_200;
@@ -142,8 +144,8 @@ async fn the_jwks_publishes_only_public_members_of_an_rsa_key_of_at_least_2048_b
 #[tokio::test]
 async fn public_pem_serves_the_configured_key() {
     let app = TestApp::spawn().await;
-    let configured = std::fs::read_to_string(shared_key_file()).expect("the key file");
-    let private = RsaPrivateKey::from_pkcs8_pem(&configured).expect("a PKCS#8 key");
+    let configured = shared_test_key().expect("the shared test key");
+    let private = RsaPrivateKey::from_pkcs8_pem(configured).expect("a PKCS#8 key");
 
     let served = key_from_pem(&app.public_pem().await);
 
@@ -153,15 +155,15 @@ async fn public_pem_serves_the_configured_key() {
 
 #[tokio::test]
 async fn a_pkcs1_private_key_file_is_accepted_too() {
-    let configured = std::fs::read_to_string(shared_key_file()).expect("the key file");
-    let private = RsaPrivateKey::from_pkcs8_pem(&configured).expect("a PKCS#8 key");
+    let configured = shared_test_key().expect("the shared test key");
+    let private = RsaPrivateKey::from_pkcs8_pem(configured).expect("a PKCS#8 key");
     let dir = tempfile::tempdir().expect("a directory");
     let path = dir.path().join("pkcs1.pem");
     let pkcs1 = private.to_pkcs1_pem(LineEnding::LF).expect("PKCS#1 PEM");
     assert!(pkcs1.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
     std::fs::write(&path, pkcs1.as_bytes()).expect("written");
     let app = Setup {
-        key_file: Some(path),
+        key: KeyChoice::File(path),
         ..Setup::default()
     }
     .spawn()

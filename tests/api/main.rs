@@ -9,6 +9,7 @@ mod bad_input;
 mod concurrency;
 mod connect;
 mod destinations;
+mod harness;
 mod headless;
 mod housekeeping;
 mod keys_and_tokens;

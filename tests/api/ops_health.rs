@@ -90,7 +90,7 @@ async fn a_write_lock_held_by_another_connection_makes_readiness_and_writes_503_
     // A fresh refresh token: its first use writes `last_used_at`.
     let tokens = app.log_in(KEY_WITH_REFRESH, APP_CALLBACK).await;
     let refresh = tokens.refresh.expect("a refresh token");
-    let options = SqliteConnectOptions::new().filename(app.database_dir().join("db.sqlite"));
+    let options = SqliteConnectOptions::new().filename(app.database_path());
     let mut locker = sqlx::SqliteConnection::connect_with(&options)
         .await
         .unwrap();

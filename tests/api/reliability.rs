@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use tokio::task::JoinSet;
-use uitid_emulator::Application;
-use uitid_emulator::config::settings_from_toml;
+use uitid_emulator::testing::TestServer;
 
 use crate::support::*;
 
@@ -58,25 +57,23 @@ async fn a_hundred_parallel_form_logins_get_a_hundred_distinct_tokens_each_bound
 async fn two_replicas_starting_on_one_empty_database_share_exactly_one_signing_key() {
     for round in 0..5 {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let toml = Setup::generated_key().toml("127.0.0.1:0", dir.path());
-        let settings = || settings_from_toml(&toml).expect("valid settings");
+        let replica = || {
+            TestServer::builder()
+                .toml(&Setup::default().config())
+                .generated_key()
+                .database_dir(dir.path())
+                .start()
+        };
 
-        let (first, second) = tokio::join!(
-            Application::build(settings()),
-            Application::build(settings())
-        );
-        let (first, second) = (
-            first.expect("replica 1 starts"),
-            second.expect("replica 2 starts"),
-        );
+        let (first, second) = tokio::join!(replica(), replica());
 
-        let kid = |app: &Application| app.state().keys.active_kid().to_owned();
+        let kid = |server: &TestServer| server.state().keys.active_kid().to_owned();
         assert_eq!(
             kid(&first),
             kid(&second),
             "round {round}: both replicas sign with one key"
         );
-        let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+        let url = format!("sqlite://{}", first.database_path().display());
         let pool = sqlx::SqlitePool::connect(&url)
             .await
             .expect("the database opens");
@@ -86,6 +83,8 @@ async fn two_replicas_starting_on_one_empty_database_share_exactly_one_signing_k
             .expect("the keys are counted");
         assert_eq!(keys, 1, "round {round}: exactly one key is stored");
         pool.close().await;
+        first.stop().await;
+        second.stop().await;
     }
 }
 

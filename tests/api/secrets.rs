@@ -21,11 +21,15 @@ impl Secrets {
     }
 }
 
-/// Bytes of `db.sqlite`, `-wal` and `-shm`, whichever exist, by file name.
-fn database_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    ["db.sqlite", "db.sqlite-wal", "db.sqlite-shm"]
+/// Bytes of the database file and its `-wal` and `-shm` files, whichever exist, by suffix.
+fn database_files(database: &Path) -> Vec<(String, Vec<u8>)> {
+    ["", "-wal", "-shm"]
         .into_iter()
-        .filter_map(|name| Some((name.to_owned(), std::fs::read(dir.join(name)).ok()?)))
+        .filter_map(|suffix| {
+            let mut path = database.as_os_str().to_owned();
+            path.push(suffix);
+            Some((format!("the database{suffix}"), std::fs::read(path).ok()?))
+        })
         .collect()
 }
 
@@ -79,18 +83,18 @@ async fn the_database_files_never_hold_a_token_session_id_or_api_key_in_clear() 
         "the session id",
         &browser.cookie(SESSION_COOKIE).expect("a session"),
     );
-    let dir = app.database_dir().to_owned();
+    let database = app.database_path();
 
-    let while_running = database_files(&dir);
+    let while_running = database_files(&database);
     let _stopped = app.stop().await;
-    let after_stop = database_files(&dir);
+    let after_stop = database_files(&database);
 
     let names: Vec<&str> = while_running
         .iter()
         .map(|(name, _)| name.as_str())
         .collect();
     assert!(
-        names.contains(&"db.sqlite") && names.contains(&"db.sqlite-wal"),
+        names.contains(&"the database") && names.contains(&"the database-wal"),
         "{names:?}"
     );
     assert!(

@@ -1,32 +1,25 @@
-//! The in-process test server: a real `Application` on a random port with its own SQLite file,
-//! and one method per endpoint. It is built on `Application` rather than the library's
-//! `testing::TestServer` because tests restart it on the same database, read its database
-//! files and let it generate its own key, none of which `TestServer` offers.
+//! The in-process test server: the library's own `testing::TestServer` (the harness users get,
+//! so what they get is what this suite tests), configured from a [`Setup`], with one method per
+//! endpoint.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use reqwest::{Client, Response};
-use tempfile::TempDir;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-use uitid_emulator::Application;
 use uitid_emulator::app::AppState;
-use uitid_emulator::config::settings_from_toml;
 use uitid_emulator::service::{MintRequest, MintedTokens};
+use uitid_emulator::testing::{StoppedServer, TestServer};
 
 use super::browser::{Browser, Tokens};
 use super::http::{client, connect_query, form_query, send, text};
-use super::setup::{APP_CALLBACK, KEY_WITH_REFRESH, Setup};
+use super::setup::{APP_CALLBACK, KEY_WITH_REFRESH, KeyChoice, Setup};
 
-/// A running server; dropping it leaves the task to die with the test's runtime.
+/// A running server; dropping it starts its shutdown.
 pub struct TestApp {
+    /// The base URL, `http://127.0.0.1:<port>`.
     pub address: String,
     pub api: Client,
     pub setup: Setup,
-    state: AppState,
-    dir: TempDir,
-    shutdown: oneshot::Sender<()>,
-    server: JoinHandle<anyhow::Result<()>>,
+    server: TestServer,
 }
 
 impl TestApp {
@@ -34,56 +27,46 @@ impl TestApp {
         Setup::default().spawn().await
     }
 
-    pub async fn start(setup: Setup, dir: TempDir) -> Self {
-        let settings = settings_from_toml(&setup.toml("127.0.0.1:0", dir.path()))
-            .expect("the test configuration is valid");
-        let app = Application::build(settings)
-            .await
-            .expect("the server starts");
-        let (address, state) = (app.base_url(), app.state());
-        let (shutdown, stop) = oneshot::channel::<()>();
-        let server = tokio::spawn(app.run_until(async {
-            let _ = stop.await;
-        }));
+    pub async fn start(setup: Setup) -> Self {
+        let mut builder = TestServer::builder().toml(&setup.config());
+        if setup.key == KeyChoice::Generated {
+            builder = builder.generated_key();
+        }
+        Self::new(setup, builder.start().await)
+    }
+
+    fn new(setup: Setup, server: TestServer) -> Self {
         Self {
-            address,
+            address: server.base_url().to_owned(),
             api: client(),
             setup,
-            state,
-            dir,
-            shutdown,
             server,
         }
     }
 
     /// Stops gracefully and starts a new server on the same database file.
     pub async fn restart(self) -> Self {
-        let (setup, dir) = self.stop().await;
-        Self::start(setup, dir).await
+        Self::new(self.setup, self.server.restart().await)
     }
 
-    /// Stops gracefully; the database directory lives on in the returned handle.
-    pub async fn stop(self) -> (Setup, TempDir) {
-        let _ = self.shutdown.send(());
-        self.server
-            .await
-            .expect("the server task ends")
-            .expect("the server stops cleanly");
-        (self.setup, self.dir)
+    /// Stops gracefully; the database lives on in the returned handle.
+    pub async fn stop(self) -> StoppedServer {
+        self.server.stop().await
     }
 
-    pub fn database_dir(&self) -> &Path {
-        self.dir.path()
+    /// The SQLite file (`-wal` and `-shm` beside it).
+    pub fn database_path(&self) -> PathBuf {
+        self.server.database_path()
     }
 
     /// `path` (starting with `/`) on this server.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
+        self.server.url(path)
     }
 
-    /// The services, for what a test arranges without HTTP (keys, the router).
+    /// The services, for what a test arranges without HTTP (keys, the clock).
     pub fn state(&self) -> &AppState {
-        &self.state
+        self.server.state()
     }
 
     /// Tokens minted in-process, without a login or the control plane.
@@ -91,12 +74,12 @@ impl TestApp {
         &self,
         request: MintRequest,
     ) -> Result<MintedTokens, uitid_emulator::error::ControlError> {
-        self.state.mint.mint(&request).await
+        self.server.mint(request).await
     }
 
     /// Unix seconds as the emulator's clock sees them.
     pub fn now(&self) -> i64 {
-        self.state.clock.now()
+        self.server.now()
     }
 
     pub fn browser(&self) -> Browser {

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
+use uitid_emulator::testing::shared_test_key;
 
-use super::setup::Setup;
+use super::setup::{KeyChoice, Setup};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_uitid-emulator");
 /// `nobody` / `nogroup` on Debian.
@@ -65,10 +66,15 @@ pub fn server_dir(setup: &Setup) -> (TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut setup = setup.clone();
     let mut owned = vec![dir.path().to_owned()];
-    if let Some(shared) = &setup.key_file {
-        let key = dir.path().join("signing-key.pem");
-        std::fs::copy(shared, &key).expect("the key is copied");
-        setup.key_file = Some(key.clone());
+    let key = dir.path().join("signing-key.pem");
+    let pem = match &setup.key {
+        KeyChoice::Shared => Some(shared_test_key().expect("an RSA key").to_owned()),
+        KeyChoice::File(file) => Some(std::fs::read_to_string(file).expect("the key file")),
+        KeyChoice::Generated => None,
+    };
+    if let Some(pem) = pem {
+        std::fs::write(&key, pem).expect("the key is written");
+        setup.key = KeyChoice::File(key.clone());
         owned.push(key);
     }
     let config = dir.path().join("config.toml");

@@ -1,9 +1,8 @@
-//! What a test server is configured with: the TOML it is given, the API keys and users in it,
-//! and one signing key shared by the whole test process. The in-process [`TestApp`] and the
-//! built binary ([`super::process`]) both read this same configuration.
+//! What a test server is configured with: the TOML it is given and the API keys and users in
+//! it. The in-process [`TestApp`] and the built binary ([`super::process`]) both read this same
+//! configuration; the signing key they share is `uitid_emulator::testing::shared_test_key`.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use super::app::TestApp;
 
@@ -29,14 +28,25 @@ pub const NO_EMAIL_UID: &str = "5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22";
 pub const MISSING_DESTINATION: &str =
     "Request does not contain a destination parameter to redirect to after login.";
 
+/// Which key a test server signs with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// The key every server of the test process shares (fast): the in-process harness fills
+    /// it in, and [`super::process::server_dir`] writes it for the binary.
+    Shared,
+    /// No `signing.private_key_file`: the server generates a key and keeps it in its database.
+    Generated,
+    /// This PEM file.
+    File(PathBuf),
+}
+
 /// What a test server is configured with; every field maps to TOML settings.
 #[derive(Clone, Debug)]
 pub struct Setup {
     pub headless_user: Option<String>,
     pub refresh_ttl: String,
     pub access_ttl: Option<String>,
-    /// `None`: no `signing.private_key_file`, so the server generates and stores a key.
-    pub key_file: Option<PathBuf>,
+    pub key: KeyChoice,
     /// Whole TOML tables (such as `[token]` or `[admin]`) merged over the settings above, for
     /// tests that need a setting no field covers.
     pub sections: String,
@@ -48,7 +58,7 @@ impl Default for Setup {
             headless_user: None,
             refresh_ttl: "none".into(),
             access_ttl: None,
-            key_file: Some(shared_key_file().to_owned()),
+            key: KeyChoice::Shared,
             sections: String::new(),
         }
     }
@@ -64,7 +74,7 @@ impl Setup {
 
     pub fn generated_key() -> Self {
         Self {
-            key_file: None,
+            key: KeyChoice::Generated,
             ..Self::default()
         }
     }
@@ -76,24 +86,35 @@ impl Setup {
         }
     }
 
-    /// The configuration file's text for a server on `listen` with its database in `dir`.
+    /// The configuration file's text for a server on `listen` with its database in `dir`, as
+    /// the binary or a hand-built `Application` reads it. With [`KeyChoice::Shared`] it names no key
+    /// file ([`super::process::server_dir`] writes one).
     pub fn toml(&self, listen: &str, dir: &Path) -> String {
+        let place = format!(
+            "[server]\nlisten = {listen:?}\n[database]\nurl = {:?}",
+            format!("sqlite://{}", dir.join("db.sqlite").display())
+        );
+        merged(&self.config(), &place)
+    }
+
+    /// The configuration without the listen address and the database, which `TestServer`
+    /// chooses itself.
+    pub fn config(&self) -> String {
         let mode = if self.headless_user.is_some() {
             "headless"
         } else {
             "form"
         };
-        let key_file = self.key_file.as_deref().map(Path::display);
+        let key_file = match &self.key {
+            KeyChoice::File(path) => path.display().to_string(),
+            KeyChoice::Shared | KeyChoice::Generated => String::new(),
+        };
         let access_ttl = self
             .access_ttl
             .as_deref()
             .map(|t| format!("access_ttl = {t:?}"));
         let base = format!(
             r#"
-[server]
-listen = "{listen}"
-[database]
-url = "sqlite://{db}"
 [token]
 refresh_ttl = "{refresh_ttl}"
 {access_ttl}
@@ -135,27 +156,26 @@ nick = "noemail"
 email = ""
 password = "noemail-secret"
 "#,
-            db = dir.join("db.sqlite").display(),
             refresh_ttl = self.refresh_ttl,
             access_ttl = access_ttl.unwrap_or_default(),
-            key_file = key_file.map(|p| p.to_string()).unwrap_or_default(),
             headless = self.headless_user.as_deref().unwrap_or(""),
         );
-        if self.sections.is_empty() {
-            return base;
-        }
-        let mut merged: toml::Table = base.parse().expect("the base configuration is TOML");
-        merge(
-            &mut merged,
-            self.sections.parse().expect("the sections are TOML"),
-        );
-        merged.to_string()
+        merged(&base, &self.sections)
     }
 
     pub async fn spawn(self) -> TestApp {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        TestApp::start(self, dir).await
+        TestApp::start(self).await
     }
+}
+
+/// `extra` (TOML tables) over `base`.
+fn merged(base: &str, extra: &str) -> String {
+    if extra.is_empty() {
+        return base.to_owned();
+    }
+    let mut merged: toml::Table = base.parse().expect("the base configuration is TOML");
+    merge(&mut merged, extra.parse().expect("the sections are TOML"));
+    merged.to_string()
 }
 
 /// `extra` over `base`, table by table: TOML forbids opening a table twice, so the sections
@@ -169,16 +189,4 @@ fn merge(base: &mut toml::Table, extra: toml::Table) {
             }
         }
     }
-}
-
-/// One RSA key per test process, so most servers skip the slow key generation.
-pub fn shared_key_file() -> &'static Path {
-    static FILE: OnceLock<PathBuf> = OnceLock::new();
-    FILE.get_or_init(|| {
-        let pem = uitid_emulator::testing::shared_test_key().expect("an RSA key");
-        let dir = tempfile::tempdir().expect("a temporary directory").keep();
-        let path = dir.join("signing-key.pem");
-        std::fs::write(&path, pem).expect("the key file is written");
-        path
-    })
 }
