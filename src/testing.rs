@@ -231,15 +231,7 @@ impl StoppedServer {
     }
 
     async fn try_start(self) -> anyhow::Result<TestServer> {
-        let mut same_address = self.settings.clone();
-        same_address.server.listen = self.address;
-        same_address.server.public_url = local_base_url(self.address);
-        let app = match Application::build(same_address).await {
-            Ok(app) => app,
-            // Most likely the port was taken meanwhile: any free port will do.
-            Err(_) => Application::build(self.settings.clone()).await?,
-        };
-        Ok(run(app, self.settings, self.dir))
+        launch(self.settings, self.dir, Some(self.address)).await
     }
 }
 
@@ -306,19 +298,35 @@ impl TestServerBuilder {
         } else if settings.signing.private_key_file.trim().is_empty() {
             settings.signing.private_key_file = write_shared_test_key(dir.path())?;
         }
-        let app = Application::build(settings.clone()).await?;
-        Ok(run(app, settings, dir))
+        launch(settings, dir, None).await
     }
 }
 
-/// Serves `app` on a task until the returned server is stopped or dropped.
-fn run(app: Application, settings: Settings, dir: DatabaseDir) -> TestServer {
+/// The one place a test server starts: builds the application on `settings` (listening on port
+/// 0), preferably on `address` instead, and serves it on a task until the returned server is
+/// stopped or dropped.
+async fn launch(
+    settings: Settings,
+    dir: DatabaseDir,
+    address: Option<SocketAddr>,
+) -> anyhow::Result<TestServer> {
+    // A restart listens where the server did, unless another process took the port meanwhile.
+    let again = match address {
+        Some(address) => Application::build(listening_at(&settings, address))
+            .await
+            .ok(),
+        None => None,
+    };
+    let app = match again {
+        Some(app) => app,
+        None => Application::build(settings.clone()).await?,
+    };
     let (base_url, address, state) = (app.base_url(), app.local_addr(), app.state());
     let (shutdown, stopped) = oneshot::channel();
     let task = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    TestServer {
+    Ok(TestServer {
         base_url,
         address,
         state,
@@ -326,7 +334,15 @@ fn run(app: Application, settings: Settings, dir: DatabaseDir) -> TestServer {
         dir,
         shutdown,
         task,
-    }
+    })
+}
+
+/// `settings` on a fixed `address` (the server then takes `public_url` as given).
+fn listening_at(settings: &Settings, address: SocketAddr) -> Settings {
+    let mut settings = settings.clone();
+    settings.server.listen = address;
+    settings.server.public_url = local_base_url(address);
+    settings
 }
 
 /// Writes the shared key into `dir` and returns the file's path. Written to a temporary file
