@@ -36,15 +36,23 @@
 //! server of a test process signs with one shared key, since generating RSA keys is slow).
 //! [`TestServer::restart`] stops a server gracefully and starts it again on the same database,
 //! to check that tokens survive a restart (`docs/reliability.md#crashes-and-restarts`).
+//!
+//! Test servers are quiet. Set `TEST_LOG=1` (any value but empty or `0`) to see their logs in
+//! the test output, which libtest shows for failing tests (and for all with `--nocapture`);
+//! `RUST_LOG` filters them as it does for the binary, default `info`. For example
+//! `TEST_LOG=1 RUST_LOG=uitid_emulator=debug cargo test my_test`. A subscriber the test process
+//! installed itself is left alone.
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tracing_subscriber::EnvFilter;
 
 use crate::app::AppState;
 use crate::config::{DEFAULT_CONFIG, LoginMode, Settings, settings_from_toml};
@@ -310,6 +318,7 @@ async fn launch(
     dir: DatabaseDir,
     address: Option<SocketAddr>,
 ) -> anyhow::Result<TestServer> {
+    install_test_log();
     // A restart listens where the server did, unless another process took the port meanwhile.
     let again = match address {
         Some(address) => Application::build(listening_at(&settings, address))
@@ -364,4 +373,53 @@ pub fn shared_test_key() -> anyhow::Result<&'static str> {
     }
     let pem = SigningKey::generate()?.private_pem.clone();
     Ok(KEY.get_or_init(|| pem))
+}
+
+/// With `TEST_LOG` requested, installs (once per process) a subscriber writing to the test's
+/// captured output.
+fn install_test_log() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        if !test_log_requested(std::env::var_os("TEST_LOG").as_deref()) {
+            return;
+        }
+        let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(ansi)
+            .with_test_writer()
+            .try_init();
+    });
+}
+
+/// `TEST_LOG=1`, `TEST_LOG=yes` and the like ask for logs; unset, empty or `0` do not.
+fn test_log_requested(value: Option<&OsStr>) -> bool {
+    value.is_some_and(|value| !value.is_empty() && value != "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::test_log_requested;
+
+    #[test]
+    fn test_log_is_requested_by_any_value_but_empty_or_0() {
+        let cases = [
+            (None, false, "unset"),
+            (Some(""), false, "empty"),
+            (Some("0"), false, "0 switches it off"),
+            (Some("1"), true, "1"),
+            (Some("true"), true, "any other word"),
+            (Some("00"), true, "only a single 0 switches it off"),
+        ];
+        for (value, requested, case) in cases {
+            assert_eq!(
+                test_log_requested(value.map(OsStr::new)),
+                requested,
+                "{case}"
+            );
+        }
+    }
 }
