@@ -77,3 +77,123 @@ pub fn route_of(request: &Request) -> String {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "<unmatched>".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+
+    use super::*;
+
+    /// The status and plain-text body `raw` is refused with; panics if it is accepted.
+    fn refused(raw: &str) -> (StatusCode, String) {
+        match Params::parse(raw) {
+            Err(ProviderError::BadRequest(text)) => {
+                let status = ProviderError::BadRequest(text.clone())
+                    .into_response()
+                    .status();
+                (status, text)
+            }
+            other => panic!("{raw:?} is not refused with a text: {other:?}"),
+        }
+    }
+
+    fn parsed(raw: &str) -> Params {
+        Params::parse(raw).unwrap_or_else(|e| panic!("{raw:?} is refused: {e:?}"))
+    }
+
+    #[test]
+    fn names_and_values_are_form_decoded() {
+        #[rustfmt::skip]
+        let cases = [
+            ("q=a+b", "q", "a b", "+ is a space"),
+            ("q=a%20b", "q", "a b", "%20 is a space"),
+            ("q=a%2Bb", "q", "a+b", "an encoded + is a plus"),
+            ("q=caf%C3%A9", "q", "café", "UTF-8 escapes"),
+            ("q=%3D%26", "q", "=&", "encoded separators"),
+            ("q=a=b", "q", "a=b", "the value runs from the first ="),
+            ("q=%ZZ", "q", "%ZZ", "a malformed escape is kept as it is"),
+            ("q=", "q", "", "an empty value"),
+            ("q", "q", "", "a name without ="),
+            ("my+name=v", "my name", "v", "+ in a name"),
+            ("%71=v", "q", "v", "an escape in a name"),
+        ];
+        for (raw, name, value, case) in cases {
+            assert_eq!(parsed(raw).get(name), Some(value), "{case}: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn a_name_given_twice_is_a_400_naming_it() {
+        #[rustfmt::skip]
+        let cases = [
+            ("a=1&a=2", "a", "the same name"),
+            ("a=1&a=1", "a", "the same name and value"),
+            ("a=1&a", "a", "the second without a value"),
+            ("a=1&%61=2", "a", "the same name once decoded"),
+            ("a+b=1&a%20b=2", "a b", "the same name with a space encoded two ways"),
+            ("%0Aa=1&%0Aa=2", "a", "control characters are not echoed"),
+        ];
+        for (raw, name, case) in cases {
+            let expected = format!("Parameter \"{name}\" is given more than once.");
+            assert_eq!(
+                refused(raw),
+                (StatusCode::BAD_REQUEST, expected),
+                "{case}: {raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_percent_escape_that_is_not_utf8_is_a_400() {
+        #[rustfmt::skip]
+        let cases = [
+            ("q=%FF", "a byte that never starts UTF-8"),
+            ("q=%C3%28", "a broken two-byte sequence"),
+            ("q=%C3", "a sequence cut short"),
+            ("%FF=v", "in a name"),
+            ("ok=1&q=%FF%FE", "after a good parameter"),
+        ];
+        let expected = "A parameter is not valid percent-encoded UTF-8.".to_owned();
+        for (raw, case) in cases {
+            assert_eq!(
+                refused(raw),
+                (StatusCode::BAD_REQUEST, expected.clone()),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_parts_are_ignored() {
+        #[rustfmt::skip]
+        let cases = [
+            ("", vec![], "nothing"),
+            ("&", vec![], "a lone separator"),
+            ("&&a=1&", vec![("a", "1")], "separators around a parameter"),
+            ("a=1&&b=2", vec![("a", "1"), ("b", "2")], "a doubled separator"),
+        ];
+        for (raw, pairs, case) in cases {
+            let pairs: Vec<(String, String)> = pairs
+                .into_iter()
+                .map(|(n, v)| (n.into(), v.into()))
+                .collect();
+            assert_eq!(parsed(raw).0, pairs, "{case}: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn non_empty_treats_an_empty_or_missing_value_as_absent() {
+        let params = parsed("empty=&set=x&bare");
+        let cases = [
+            ("empty", Some(""), None, "an empty value"),
+            ("set", Some("x"), Some("x"), "a value"),
+            ("bare", Some(""), None, "a name without ="),
+            ("missing", None, None, "a name not given"),
+        ];
+        for (name, get, non_empty, case) in cases {
+            assert_eq!(params.get(name), get, "get: {case}");
+            assert_eq!(params.non_empty(name), non_empty, "non_empty: {case}");
+        }
+    }
+}
