@@ -4,6 +4,8 @@
 //! interface.
 
 mod load;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 use std::net::SocketAddr;

@@ -1,0 +1,170 @@
+//! Settings validation through the public entry point, [`settings_from_toml`]: every rule
+//! refuses a configuration with a message naming the offending key
+//! (`docs/protocol.md#configuration`), and the embedded sample configuration is valid.
+
+use std::time::Duration;
+
+use super::{DEFAULT_CONFIG, settings_from_toml};
+
+/// A valid configuration setting every table the cases change. A case replaces whole tables
+/// (or arrays of tables) of it, so each case's configuration is complete in itself and only
+/// breaks the rule under test.
+const VALID: &str = r#"
+[server]
+listen = "127.0.0.1:0"
+public_url = "http://localhost:8080"
+max_concurrent_requests = 8
+[database]
+url = "sqlite://emulator.db"
+[token]
+profile = "v1"
+access_ttl = "1h"
+refresh_ttl = "none"
+[login]
+mode = "headless"
+headless_user = "ada"
+
+[[api_keys]]
+key = "key-one"
+name = "One"
+permissions = ["refresh", "entry_api"]
+destinations = ["https://app.test/cb"]
+[[api_keys]]
+key = "key-two"
+name = "Two"
+permissions = ["refresh"]
+destinations = ["https://other.test/cb", "*"]
+
+[[users]]
+uid = "0b3c0e3e-6a3c-4d84-9f2b-0c4e1f6c2a11"
+nick = "ada"
+password = "ada-secret"
+[[users]]
+uid = "5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22"
+nick = "grace"
+password = "grace-secret"
+"#;
+
+const ADA_UID: &str = "0b3c0e3e-6a3c-4d84-9f2b-0c4e1f6c2a11";
+
+/// [`VALID`] with the tables in `changes` replacing its own.
+fn valid_but(changes: &str) -> String {
+    let mut config: toml::Table = VALID.parse().expect("VALID is TOML");
+    let changes: toml::Table = changes.parse().expect("the change is TOML");
+    for (name, value) in changes {
+        match (config.get_mut(&name), value) {
+            (Some(toml::Value::Table(table)), toml::Value::Table(change)) => table.extend(change),
+            (_, value) => {
+                config.insert(name, value);
+            }
+        }
+    }
+    config.to_string()
+}
+
+/// `ada` and then a second user with `fields` (TOML key/value lines).
+fn users_then(fields: &str) -> String {
+    format!(
+        "[[users]]\nuid = \"{ADA_UID}\"\nnick = \"ada\"\npassword = \"p\"\n\
+         [[users]]\npassword = \"p\"\n{fields}\n"
+    )
+}
+
+/// `key-one` and then a second API key with `fields`.
+fn api_keys_then(fields: &str) -> String {
+    format!(
+        "[[api_keys]]\nkey = \"key-one\"\nname = \"One\"\n\
+         [[api_keys]]\nname = \"Two\"\n{fields}\n"
+    )
+}
+
+#[test]
+fn the_configuration_the_cases_start_from_is_valid() {
+    let settings = settings_from_toml(&valid_but("")).unwrap_or_else(|e| panic!("{e}"));
+
+    assert_eq!(settings.users.len(), 2, "both users are read");
+    assert_eq!(settings.api_keys.len(), 2, "both API keys are read");
+}
+
+#[test]
+fn each_validation_rule_refuses_with_a_message_naming_the_key() {
+    #[rustfmt::skip]
+    let cases = [
+        ("[server]\npublic_url = \"not a url\"".to_owned(), "server.public_url", "public_url is not a URL"),
+        ("[server]\npublic_url = \"ftp://files.test/\"".to_owned(), "server.public_url", "public_url is not http(s)"),
+        ("[database]\nurl = \"postgres://db.test/emulator\"".to_owned(), "database.url", "a database other than SQLite"),
+        ("[server]\nmax_concurrent_requests = 0".to_owned(), "server.max_concurrent_requests", "no request may be served"),
+        ("[token]\naccess_ttl = \"0s\"".to_owned(), "token.access_ttl", "tokens that are expired when issued"),
+        ("[token]\naccess_ttl = \"twelve hours\"".to_owned(), "token.access_ttl", "an access_ttl that is not a duration"),
+        ("[token]\nrefresh_ttl = \"a fortnight\"".to_owned(), "token.refresh_ttl", "a refresh_ttl that is not a duration"),
+        (users_then("uid = \"not-a-uuid\"\nnick = \"grace\""), "users[1].uid", "a uid that is not a UUID"),
+        (users_then(&format!("uid = \"{ADA_UID}\"\nnick = \"grace\"")), "users[1]", "a uid used twice"),
+        (users_then(&format!("uid = \"{}\"\nnick = \"grace\"", ADA_UID.to_uppercase())), "users[1]", "a uid used twice, in another case"),
+        (users_then("uid = \"5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22\"\nnick = \"\""), "users[1].nick", "an empty nick"),
+        (users_then("uid = \"5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22\"\nnick = \"  \""), "users[1].nick", "a blank nick"),
+        (users_then("uid = \"5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22\"\nnick = \"ada\""), "users[1]", "a nick used twice"),
+        (users_then("uid = \"5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22\"\nnick = \"ADA\""), "users[1]", "a nick used twice, in another case"),
+        (api_keys_then("key = \"\""), "api_keys[1].key", "an empty API key"),
+        (api_keys_then("key = \"   \""), "api_keys[1].key", "a blank API key"),
+        (api_keys_then("key = \"key-one\""), "api_keys[1].key", "an API key listed twice"),
+        (api_keys_then("key = \"k\"\ndestinations = [\"ftp://x.test/\"]"), "api_keys[1].destinations[0]", "a destination that is not http(s)"),
+        (api_keys_then("key = \"k\"\ndestinations = [\"*\", \"https://a.test/#f\"]"), "api_keys[1].destinations[1]", "a destination with a fragment"),
+        ("[login]\nheadless_user = \"nobody\"".to_owned(), "login.headless_user", "a headless user that is not configured"),
+    ];
+    for (change, key, case) in cases {
+        let config = valid_but(&change);
+
+        let refused = settings_from_toml(&config).map(|_| ());
+
+        let message = refused.expect_err(case).0;
+        assert!(message.contains(&format!("`{key}`")), "{case}: {message}");
+    }
+}
+
+#[test]
+fn the_headless_user_may_be_named_by_nick_or_uid() {
+    for user in ["ada", ADA_UID, "grace"] {
+        let config = valid_but(&format!("[login]\nheadless_user = \"{user}\""));
+
+        let settings = settings_from_toml(&config);
+
+        assert!(settings.is_ok(), "{user}: {:?}", settings.err());
+    }
+}
+
+#[test]
+fn refresh_ttl_is_none_or_a_duration() {
+    #[rustfmt::skip]
+    let cases = [
+        ("none", None, "none"),
+        ("", None, "empty"),
+        (" none ", None, "none with spaces"),
+        ("14d", Some(Duration::from_secs(14 * 86_400)), "days"),
+        ("1h 30m", Some(Duration::from_secs(5_400)), "hours and minutes"),
+    ];
+    for (value, expected, case) in cases {
+        let config = valid_but(&format!("[token]\nrefresh_ttl = \"{value}\""));
+
+        let settings = settings_from_toml(&config).unwrap_or_else(|e| panic!("{case}: {e}"));
+
+        assert_eq!(settings.token.refresh_ttl, expected, "{case}");
+    }
+}
+
+#[test]
+fn the_embedded_sample_configuration_is_valid_and_has_the_documented_accounts() {
+    let settings = settings_from_toml(DEFAULT_CONFIG).unwrap_or_else(|e| panic!("{e}"));
+
+    let nicks: Vec<&str> = settings.users.iter().map(|u| u.nick.as_str()).collect();
+    let keys: Vec<&str> = settings.api_keys.iter().map(|k| k.key.expose()).collect();
+    assert_eq!(
+        nicks,
+        ["stiksels", "noemail"],
+        "the users testing::TestServer names"
+    );
+    assert_eq!(
+        keys,
+        ["sample-key-with-refresh", "sample-key-without-refresh"],
+        "the keys testing::TestServer names"
+    );
+}
