@@ -5,8 +5,6 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use uitid_emulator::Application;
-use uitid_emulator::config::settings_from_toml;
 
 use crate::support::*;
 
@@ -436,17 +434,9 @@ async fn runtime_users_survive_a_restart_and_configured_ones_are_reset_to_the_co
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_change_made_through_one_process_reaches_another_on_the_same_database_within_a_second() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let toml = Setup::default().toml("127.0.0.1:0", dir.path());
-    let mut replicas = Vec::new();
-    for _ in 0..2 {
-        let app = Application::build(settings_from_toml(&toml).unwrap())
-            .await
-            .unwrap();
-        let base = app.base_url();
-        tokio::spawn(app.run_until(std::future::pending()));
-        replicas.push(base);
-    }
-    let (a, b) = (&replicas[0], &replicas[1]);
+    let first = Setup::default().spawn_in(dir.path()).await;
+    let second = Setup::default().spawn_in(dir.path()).await;
+    let (a, b) = (&first.address, &second.address);
     let api = client();
 
     let created = api

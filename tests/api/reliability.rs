@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use tokio::task::JoinSet;
-use uitid_emulator::testing::TestServer;
 
 use crate::support::*;
 
@@ -57,17 +56,11 @@ async fn a_hundred_parallel_form_logins_get_a_hundred_distinct_tokens_each_bound
 async fn two_replicas_starting_on_one_empty_database_share_exactly_one_signing_key() {
     for round in 0..5 {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let replica = || {
-            TestServer::builder()
-                .toml(&Setup::default().config())
-                .generated_key()
-                .database_dir(dir.path())
-                .start()
-        };
+        let replica = || Setup::generated_key().spawn_in(dir.path());
 
         let (first, second) = tokio::join!(replica(), replica());
 
-        let kid = |server: &TestServer| server.state().keys.active_kid().to_owned();
+        let kid = |app: &TestApp| app.state().keys.active_kid().to_owned();
         assert_eq!(
             kid(&first),
             kid(&second),

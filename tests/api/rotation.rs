@@ -4,8 +4,6 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use uitid_emulator::Application;
-use uitid_emulator::config::settings_from_toml;
 
 use crate::support::*;
 
@@ -112,15 +110,9 @@ async fn rotation_is_refused_with_a_configured_key_file_or_a_bad_overlap() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_rotation_through_one_process_is_served_by_another_within_a_second() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let toml = Setup::generated_key().toml("127.0.0.1:0", dir.path());
-    let mut bases = Vec::new();
-    for _ in 0..2 {
-        let app = Application::build(settings_from_toml(&toml).unwrap())
-            .await
-            .unwrap();
-        bases.push(app.base_url());
-        tokio::spawn(app.run_until(std::future::pending()));
-    }
+    let first = Setup::generated_key().spawn_in(dir.path()).await;
+    let second = Setup::generated_key().spawn_in(dir.path()).await;
+    let bases = [&first.address, &second.address];
     let api = client();
     let rotated = api
         .post(format!("{}/_emulator/keys/rotate", bases[0]))

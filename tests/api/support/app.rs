@@ -2,12 +2,12 @@
 //! so what they get is what this suite tests), configured from a [`Setup`], with one method per
 //! endpoint.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use reqwest::{Client, Response};
 use uitid_emulator::app::AppState;
 use uitid_emulator::service::{MintRequest, MintedTokens};
-use uitid_emulator::testing::{StoppedServer, TestServer};
+use uitid_emulator::testing::{StoppedServer, TestServer, TestServerBuilder};
 
 use super::browser::{Browser, Tokens};
 use super::http::{client, connect_query, form_query, send, text};
@@ -28,11 +28,23 @@ impl TestApp {
     }
 
     pub async fn start(setup: Setup) -> Self {
-        let mut builder = TestServer::builder().toml(&setup.config());
-        if setup.key == KeyChoice::Generated {
-            builder = builder.generated_key();
-        }
+        let builder = Self::builder(&setup);
         Self::new(setup, builder.start().await)
+    }
+
+    /// A server on the database in `dir`, which the caller keeps: several of them are
+    /// processes sharing one database (`docs/reliability.md#concurrency`).
+    pub async fn start_in(setup: Setup, dir: &Path) -> Self {
+        let builder = Self::builder(&setup).database_dir(dir);
+        Self::new(setup, builder.start().await)
+    }
+
+    fn builder(setup: &Setup) -> TestServerBuilder {
+        let builder = TestServer::builder().toml(&setup.config());
+        match setup.key {
+            KeyChoice::Generated => builder.generated_key(),
+            KeyChoice::Shared | KeyChoice::File(_) => builder,
+        }
     }
 
     fn new(setup: Setup, server: TestServer) -> Self {

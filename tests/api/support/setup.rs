@@ -86,9 +86,9 @@ impl Setup {
         }
     }
 
-    /// The configuration file's text for a server on `listen` with its database in `dir`, as
-    /// the binary or a hand-built `Application` reads it. With [`KeyChoice::Shared`] it names no key
-    /// file ([`super::process::server_dir`] writes one).
+    /// The configuration file's text for the binary on `listen` with its database in `dir`.
+    /// With [`KeyChoice::Shared`] it names no key file ([`super::process::server_dir`] writes
+    /// one).
     pub fn toml(&self, listen: &str, dir: &Path) -> String {
         let place = format!(
             "[server]\nlisten = {listen:?}\n[database]\nurl = {:?}",
@@ -165,6 +165,11 @@ password = "noemail-secret"
 
     pub async fn spawn(self) -> TestApp {
         TestApp::start(self).await
+    }
+
+    /// A server on the database in `dir` (see [`TestApp::start_in`]).
+    pub async fn spawn_in(self, dir: &Path) -> TestApp {
+        TestApp::start_in(self, dir).await
     }
 }
 
