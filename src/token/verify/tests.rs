@@ -1,4 +1,3 @@
-//! The Entry API check's refusal paths, one case per rule, in the order upstream applies them.
 //! The refusal paths of the Entry API check (`docs/protocol.md#entry-api-check`). Tokens are
 //! signed here with the crate's own key type: what is under test is what the verifier
 //! refuses, not how tokens are issued.
