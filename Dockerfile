@@ -19,13 +19,16 @@ WORKDIR /build
 # 1) Dependencies only. Copy just the manifests and build placeholder targets, so that every
 #    dependency is compiled into this layer, which stays cached until Cargo.toml or Cargo.lock
 #    change. Cargo refuses a manifest whose declared targets are missing, so each path named
-#    in Cargo.toml ([lib], [[bin]], [[test]] api) gets a placeholder here. migrations/ and
-#    config/ are only read by macros in the real sources, so the placeholders don't need them.
+#    in Cargo.toml ([lib], [[bin]], [[test]] api and image) gets a placeholder here.
+#    migrations/ and config/ are only read by macros in the real sources, so the placeholders
+#    don't need them. The layer cache keys on the content of the copied files (not on their
+#    modification times), so builds from different clones of one commit share this layer.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir -p src tests/api \
+RUN mkdir -p src tests/api tests/image \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \
     && echo 'fn main() {}' > tests/api/main.rs \
+    && echo 'fn main() {}' > tests/image/main.rs \
     && cargo build --release --locked --bin uitid-emulator \
     # Forget the placeholder build of our own crate. COPY keeps the files' modification times
     # from the build context, which can be older than the placeholder artifacts; without this

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the example clients (PHP, Python) against a freshly started uitid-emulator.
 #
-# Usage: examples/clients/run.sh [EMULATOR_BINARY]
+# Usage: [PHP=php] [PYTHON=python3] examples/clients/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/debug/uitid-emulator in the repository root.
+#   PHP     a PHP >= 8.1 with ext-curl (Debian: apt-get install php-cli php-curl)
+#   PYTHON  a Python >= 3.9 that can import `requests`, e.g. a venv's python after
+#           `pip install -r examples/clients/python/requirements.txt` (CI passes its venv's)
 #
+# It installs nothing: a client whose interpreter is missing fails with what to install.
 # The emulator runs headless (user `stiksels`) on a free loopback port with its own throwaway
-# SQLite database and the embedded sample config. Missing tools are installed only when run as
-# root with CI=true (apt-get: php-cli php-curl, python3-venv); the Python venv lives in
-# ${UITID_CLIENTS_VENV:-${XDG_CACHE_HOME:-~/.cache}/uitid-emulator/clients-venv} and is reused
-# while requirements.txt and the Python version are unchanged, so repeated runs are fast.
+# SQLite database and the embedded sample config.
 #
 # Ends with one line "N passed, M failed"; exits 1 if anything failed.
 set -euo pipefail
@@ -20,8 +21,6 @@ binary=${1:-$repo/target/debug/uitid-emulator}
 api_key=sample-key-with-refresh
 php=${PHP:-php}
 python=${PYTHON:-python3}
-cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/uitid-emulator
-venv=${UITID_CLIENTS_VENV:-$cache/clients-venv}
 
 passed=0
 failed=0
@@ -55,61 +54,16 @@ trap 'exit 130' INT TERM
 
 # --- tools -------------------------------------------------------------------------------------
 
-may_install() { [[ $(id -u) -eq 0 && ${CI:-} == true ]]; }
-
-apt_updated=false
-apt_install() {
-    if ! $apt_updated; then
-        log "apt-get update"
-        apt-get update -qq
-        apt_updated=true
-    fi
-    log "apt-get install -y $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+check_php() {
+    problem=""
+    "$php" -r 'exit(extension_loaded("curl") ? 0 : 1);' >/dev/null 2>&1 \
+        || problem="no PHP with ext-curl at '$php' (apt-get install php-cli php-curl, or set PHP)"
 }
 
-php_ready() { "$php" -r 'exit(extension_loaded("curl") ? 0 : 1);' >/dev/null 2>&1; }
-python_venv_ready() { "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; }
-
-setup_php() {
+check_python() {
     problem=""
-    if ! php_ready && may_install; then
-        apt_install php-cli php-curl || true
-    fi
-    php_ready || problem="PHP with ext-curl not found (apt-get install php-cli php-curl)"
-}
-
-# A venv with requirements.txt installed, reused while its stamp (Python version and the hash of
-# requirements.txt) matches.
-setup_python() {
-    problem=""
-    if ! python_venv_ready && may_install; then
-        apt_install python3 python3-venv || true
-    fi
-    if ! python_venv_ready; then
-        problem="$python with the venv module not found (apt-get install python3 python3-venv)"
-        return
-    fi
-    mkdir -p "$(dirname "$venv")" 2>/dev/null || venv=$work/venv
-    local requirements=$here/python/requirements.txt want
-    want="$("$python" -c 'import sys; print(sys.version.split()[0])') $(sha256sum <"$requirements")"
-    if ! (
-        if command -v flock >/dev/null; then # one setup at a time when runs share the cache
-            exec 9>"$venv.lock"
-            flock 9
-        fi
-        if [[ -x $venv/bin/python && $(cat "$venv/.uitid-stamp" 2>/dev/null) == "$want" ]]; then
-            exit 0
-        fi
-        # (set -e does not apply inside an `if` condition: each step checks itself.)
-        log "creating the Python venv $venv"
-        rm -rf "$venv" || exit 1
-        "$python" -m venv "$venv" || exit 1
-        "$venv/bin/python" -m pip install -q -r "$requirements" || exit 1
-        printf '%s' "$want" >"$venv/.uitid-stamp"
-    ); then
-        problem="could not set up the Python venv $venv"
-    fi
+    "$python" -c 'import requests' >/dev/null 2>&1 \
+        || problem="'$python' cannot import requests (pip install -r $here/python/requirements.txt in a venv, and set PYTHON to its python)"
 }
 
 # --- emulator ----------------------------------------------------------------------------------
@@ -212,9 +166,9 @@ run_client() {
 
 # --- run ---------------------------------------------------------------------------------------
 
-setup_php
+check_php
 php_problem=$problem
-setup_python
+check_python
 python_problem=$problem
 
 start_emulator
@@ -229,7 +183,7 @@ fi
 problem=${emulator_problem:-$php_problem}
 run_client php "$php" "$here/php/refresh_loop.php"
 problem=${emulator_problem:-$python_problem}
-run_client python "$venv/bin/python" "$here/python/refresh_loop.py"
+run_client python "$python" "$here/python/refresh_loop.py"
 
 if [[ -n $emulator_pid ]]; then
     stop_emulator
