@@ -106,9 +106,7 @@ impl Store {
         }
         let revoke = owner.bind(sqlx::query(revoke).bind(now));
         revoke.execute(&mut *tx).await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
+        commit_change(tx).await
     }
 }
 
@@ -167,4 +165,25 @@ pub(super) async fn read_accounts(
     .fetch_all(&mut *conn)
     .await?;
     Ok((users, keys))
+}
+
+/// The position after every row of `table`: runtime entries list in the order they were made.
+pub(super) async fn next_position(
+    conn: &mut sqlx::SqliteConnection,
+    table: &'static str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM {table}"
+    ))
+    .fetch_one(conn)
+    .await
+}
+
+/// How every runtime change ends: the version moves, so other processes reload, then commit.
+pub(super) async fn commit_change(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+) -> sqlx::Result<Change> {
+    bump_version(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Change::Done)
 }

@@ -1,8 +1,7 @@
 //! Runtime changes to API keys (looked up by the key's SHA-256; the key is never stored).
 
 use super::Store;
-use super::accounts::{ApiKeyRow, Change, Owner, insert_key};
-use super::shared_state::bump_version;
+use super::accounts::{ApiKeyRow, Change, Owner, commit_change, insert_key, next_position};
 
 impl Store {
     /// Adds a runtime key after all others.
@@ -15,13 +14,9 @@ impl Store {
         if taken.is_some() {
             return Ok(Change::Conflict);
         }
-        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM api_keys")
-            .fetch_one(&mut *tx)
-            .await?;
+        let next = next_position(&mut tx, "api_keys").await?;
         insert_key(&mut tx, key, next).await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
+        commit_change(tx).await
     }
 
     /// Replaces the name, permissions and destinations of the key with this hash.
@@ -40,9 +35,7 @@ impl Store {
         if updated == 0 {
             return Ok(Change::NotFound);
         }
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
+        commit_change(tx).await
     }
 
     /// Deletes the key and revokes the refresh tokens bound to it, in one transaction.

@@ -1,8 +1,7 @@
 //! Runtime changes to users (the configured ones are seeded in `accounts`).
 
 use super::Store;
-use super::accounts::{Change, Owner, UserRow, insert_user};
-use super::shared_state::bump_version;
+use super::accounts::{Change, Owner, UserRow, commit_change, insert_user, next_position};
 
 impl Store {
     /// Adds a runtime user after all others.
@@ -17,13 +16,9 @@ impl Store {
         if taken.is_some() {
             return Ok(Change::Conflict);
         }
-        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM users")
-            .fetch_one(&mut *tx)
-            .await?;
+        let next = next_position(&mut tx, "users").await?;
         insert_user(&mut tx, user, next).await?;
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
+        commit_change(tx).await
     }
 
     /// Replaces user `uid` (keeping its place); its uid cannot change.
@@ -52,9 +47,7 @@ impl Store {
         if updated == 0 {
             return Ok(Change::NotFound);
         }
-        bump_version(&mut tx).await?;
-        tx.commit().await?;
-        Ok(Change::Done)
+        commit_change(tx).await
     }
 
     /// Deletes user `uid` and revokes its refresh tokens, in one transaction.
