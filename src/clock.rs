@@ -65,15 +65,9 @@ impl ClockSetting {
 
     /// Reading `unix_seconds` now; a frozen clock stays frozen there.
     pub fn at(self, unix_seconds: i64) -> Self {
-        match self.frozen_at {
-            Some(_) => Self {
-                offset_seconds: unix_seconds - wall_seconds(),
-                frozen_at: Some(unix_seconds),
-            },
-            None => Self {
-                offset_seconds: unix_seconds - wall_seconds(),
-                frozen_at: None,
-            },
+        Self {
+            offset_seconds: unix_seconds - wall_seconds(),
+            frozen_at: self.frozen_at.map(|_| unix_seconds),
         }
     }
 
