@@ -26,7 +26,8 @@ pub struct Rotation {
 pub struct KeyView {
     pub kid: String,
     pub active: bool,
-    pub created_at: i64,
+    /// Emulator-clock second it was stored; `null` for a configured key file.
+    pub created_at: Option<i64>,
     /// When a retired key stops being published (emulator clock); `null` for the active key.
     pub retiring_at: Option<i64>,
     /// Whether the JWKS lists it now.
@@ -73,15 +74,13 @@ impl KeyService {
     /// The stored keys, active first. With a configured key file, just that key.
     pub async fn list(&self) -> Result<Vec<KeyView>, ControlError> {
         if self.key_is_a_file() {
-            let kid = self.active_kid();
-            let created_at = self.ctx.now();
-            return Ok(vec![view(kid, true, created_at, None, true)]);
+            return Ok(vec![view(self.active_kid(), true, None, None, true)]);
         }
         let now = self.ctx.now();
         let metas = self.ctx.store.key_metas().await?;
         let views = metas.into_iter().map(|m| {
             let published = m.active || m.retired_at.is_some_and(|t| t > now);
-            view(m.kid, m.active, m.created_at, m.retired_at, published)
+            view(m.kid, m.active, Some(m.created_at), m.retired_at, published)
         });
         Ok(views.collect())
     }
@@ -126,7 +125,7 @@ impl KeyService {
 fn view(
     kid: String,
     active: bool,
-    created_at: i64,
+    created_at: Option<i64>,
     retiring_at: Option<i64>,
     published: bool,
 ) -> KeyView {
