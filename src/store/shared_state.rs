@@ -17,12 +17,6 @@ impl Store {
             .await
     }
 
-    pub async fn clock(&self) -> sqlx::Result<ClockRow> {
-        sqlx::query_as("SELECT offset_seconds, frozen_at FROM clock WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await
-    }
-
     pub async fn set_clock(&self, clock: ClockRow) -> sqlx::Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE clock SET offset_seconds = ?, frozen_at = ? WHERE id = 1")

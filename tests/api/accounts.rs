@@ -458,14 +458,7 @@ async fn a_change_made_through_one_process_reaches_another_on_the_same_database_
             .await
             .unwrap()
             .status();
-        let clock: Value = api
-            .get(format!("{b}/_emulator/clock"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let clock = get_json(&api, &format!("{b}/_emulator/clock")).await;
         if user == 200 && clock["now"] == 2_000_000_000 {
             break;
         }

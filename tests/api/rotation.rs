@@ -122,14 +122,7 @@ async fn a_rotation_through_one_process_is_served_by_another_within_a_second() {
 
     let started = Instant::now();
     loop {
-        let jwks: Value = api
-            .get(format!("{}/.well-known/jwks.json", bases[1]))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let jwks = get_json(&api, &format!("{}/.well-known/jwks.json", bases[1])).await;
         if jwks["keys"][0]["kid"] == new_kid && jwks["keys"].as_array().unwrap().len() == 1 {
             break;
         }

@@ -113,3 +113,9 @@ pub async fn assert_text_400(response: Response, body: &str, case: &str) {
     );
     assert_eq!(text(response).await, body, "{case}");
 }
+
+/// `GET url`, answered with JSON (any status).
+pub async fn get_json(client: &Client, url: &str) -> serde_json::Value {
+    let response = send(client.get(url)).await;
+    response.json().await.expect("a JSON body")
+}
