@@ -6,9 +6,9 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::service::{
-    ApiKeyService, ClockService, ConnectService, Context, EntryApiService, HealthService,
-    JournalService, KeyService, LoginService, LogoutService, MintService, RefreshService,
-    RefreshTokenService, ResetService, UserService,
+    ApiKeyService, ClockService, ConnectService, Context, EntryApiService, FaultService,
+    HealthService, JournalService, KeyService, LoginService, LogoutService, MintService,
+    RefreshService, RefreshTokenService, ResetService, UserService,
 };
 
 /// What every handler gets.
@@ -28,6 +28,7 @@ pub struct App {
     pub users: UserService,
     pub api_keys: ApiKeyService,
     pub reset: ResetService,
+    pub faults: FaultService,
     pub journal: JournalService,
     pub health: HealthService,
 }
@@ -49,6 +50,7 @@ impl App {
             users: UserService::new(ctx.clone()),
             api_keys: ApiKeyService::new(ctx.clone()),
             reset: ResetService::new(ctx.clone()),
+            faults: FaultService::new(ctx.clone()),
             journal: JournalService::new(ctx.clone()),
             health: HealthService::new(ctx.clone()),
             ctx,

@@ -16,6 +16,7 @@ pub mod config;
 pub mod destination;
 pub mod directory;
 pub mod error;
+pub mod fault;
 pub mod http;
 pub mod metrics;
 pub mod model;

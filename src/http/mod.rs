@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by the route modules: the error mapping of each wire surface, the
 //! request pipeline, strict parameter parsing, cookies and HTML pages.
 
+pub mod connection;
 pub mod cookies;
 pub mod error;
 pub mod middleware;

@@ -7,14 +7,24 @@ use axum::{Extension, Json, Router};
 
 use crate::app::AppState;
 use crate::error::EntryApiError;
+use crate::fault::FaultRoute;
 use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
+use crate::http::middleware::faults::apply_faults;
 use crate::service::{EntryApiUser, JournalNote};
 use crate::token::token_id;
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/user", get(user))
-        .route_layer(axum::middleware::from_fn_with_state(state, resolve_api_key))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            resolve_api_key,
+        ))
+        // Outside the key layer, so a fault sees which key the caller used.
+        .route_layer(axum::middleware::from_fn_with_state(
+            (state, FaultRoute::User),
+            apply_faults,
+        ))
 }
 
 async fn user(

@@ -1,24 +1,31 @@
 //! `/login`: the identity provider's form (`docs/protocol.md#login`). GET shows it for a flow; POST
 //! checks CSRF, then cancels (400, empty) or logs in (new session cookie, 303 with tokens).
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum::{Extension, Router};
 use axum_extra::extract::CookieJar;
 
 use crate::app::AppState;
 use crate::error::{Failure, ProviderError};
+use crate::fault::FaultRoute;
+use crate::http::middleware::faults::apply_faults;
 use crate::http::params::Params;
 use crate::http::{self, cookies};
-use crate::service::{LoginAction, LoginSubmission, SubmitOutcome};
+use crate::service::{JournalNote, LoginAction, LoginSubmission, SubmitOutcome};
 
 mod page;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/login", get(show).post(submit))
+pub fn router(state: AppState) -> Router<AppState> {
+    // Faults apply to the submission only: it is what completes a login.
+    let submit = post(submit).route_layer(axum::middleware::from_fn_with_state(
+        (state, FaultRoute::Login),
+        apply_faults,
+    ));
+    Router::new().route("/login", get(show).merge(submit))
 }
 
 async fn show(
@@ -73,10 +80,22 @@ async fn submit(
     .map_err(|e| Failure::Internal(e.into()))??;
     Ok(match outcome {
         SubmitOutcome::WrongCredentials(login) => page::render(StatusCode::OK, &login),
-        SubmitOutcome::LoggedIn { redirect, session } => {
+        SubmitOutcome::LoggedIn {
+            redirect,
+            session,
+            user,
+            key,
+        } => {
             let value = session.as_str().to_owned();
             let jar = jar.add(cookies::build(cookies::SESSION, value, state.settings()));
-            (jar, http::see_other(&redirect)).into_response()
+            // No key layer here: the flow knows which key started the login.
+            let note = JournalNote {
+                user: Some(user),
+                api_key: key.as_ref().map(|k| k.name.clone()),
+                key_hash: key.map(|k| k.hash),
+                ..JournalNote::default()
+            };
+            (Extension(note), jar, http::see_other(&redirect)).into_response()
         }
     })
 }

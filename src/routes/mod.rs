@@ -23,7 +23,7 @@ use crate::http::middleware::{self, InFlight};
 pub fn router(state: AppState, in_flight: InFlight) -> Router {
     let served = Router::new()
         .merge(connect::router(state.clone()))
-        .merge(login::router())
+        .merge(login::router(state.clone()))
         .merge(oob::router())
         .merge(refresh::router(state.clone()))
         .merge(logout::router(state.clone()))

@@ -9,15 +9,25 @@ use axum::routing::get;
 
 use crate::app::AppState;
 use crate::error::ProviderError;
+use crate::fault::FaultRoute;
 use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
+use crate::http::middleware::faults::apply_faults;
 use crate::http::params::Params;
 use crate::service::JournalNote;
 use crate::token::token_id;
 
 pub fn router(state: AppState) -> Router<AppState> {
     // Layered on the GET handler itself, not the route, so a wrong method is still a 405.
-    let refresh =
-        get(refresh).route_layer(axum::middleware::from_fn_with_state(state, resolve_api_key));
+    // Faults outside the key layer, so a fault sees which key the caller used.
+    let refresh = get(refresh)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            resolve_api_key,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            (state, FaultRoute::Refresh),
+            apply_faults,
+        ));
     Router::new().route("/refresh", refresh)
 }
 

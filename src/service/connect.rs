@@ -22,8 +22,8 @@ pub struct ConnectRequest<'a> {
 }
 
 pub enum ConnectOutcome {
-    /// Logged in already (SSO or headless): go to this URL, tokens included.
-    Redirect(String),
+    /// Logged in already (SSO or headless): go to `url`, tokens included, issued to `user` (uid).
+    Redirect { url: String, user: String },
     /// Show the form of this flow; set `new_browser` as the browser cookie when present.
     ShowLogin {
         flow_id: String,
@@ -52,11 +52,11 @@ impl ConnectService {
         if let Some(user) = self.already_logged_in(request.session).await? {
             let tokens = ctx.issue_tokens(&user, key).await?;
             let refresh = tokens.refresh.as_ref().map(OpaqueToken::as_str);
-            return Ok(ConnectOutcome::Redirect(destination.with_tokens(
-                ctx.settings.public_base(),
-                &tokens.jwt,
-                refresh,
-            )));
+            let url = destination.with_tokens(ctx.settings.public_base(), &tokens.jwt, refresh);
+            return Ok(ConnectOutcome::Redirect {
+                url,
+                user: user.uid.clone(),
+            });
         }
         let new_browser = request.browser.is_none().then(OpaqueToken::generate);
         let browser = new_browser

@@ -10,6 +10,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
+use crate::secret::TokenHash;
+
 /// Entries kept per process (a few hundred bytes each: well under a megabyte in all).
 pub const CAPACITY: usize = 1000;
 
@@ -65,11 +67,14 @@ impl EntryFilter {
     }
 }
 
-/// What a handler knows about its request that the journal should show; handlers put it in the
-/// response's extensions and the journal middleware reads it.
+/// What a handler knows about its request that the journal should show and faults match on;
+/// handlers put it in the response's extensions and the middleware reads it.
 #[derive(Debug, Clone, Default)]
 pub struct JournalNote {
+    /// The caller's API key's name.
     pub api_key: Option<String>,
+    /// That key's hash, for faults matching on it; never journaled.
+    pub key_hash: Option<TokenHash>,
     pub user: Option<String>,
     pub lineage: Option<String>,
     pub fault: Option<String>,

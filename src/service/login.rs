@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::{Context, SESSION_TTL_SECONDS};
 use crate::destination::Destination;
 use crate::error::ProviderError;
-use crate::model::User;
+use crate::model::{ApiKey, User};
 use crate::secret::{OpaqueToken, TokenHash};
 use crate::store::{FlowKind, FlowRecord, SessionRecord};
 
@@ -44,6 +44,10 @@ pub enum SubmitOutcome {
     LoggedIn {
         redirect: String,
         session: OpaqueToken,
+        /// uid of the user who logged in.
+        user: String,
+        /// The API key that started the flow, if it is still known.
+        key: Option<Arc<ApiKey>>,
     },
 }
 
@@ -136,7 +140,12 @@ impl LoginService {
         let destination = Destination::restore(&flow.destination)?;
         let refresh = refresh.as_ref().map(|r| r.0.as_str());
         let redirect = destination.with_tokens(ctx.settings.public_base(), &jwt, refresh);
-        Ok(SubmitOutcome::LoggedIn { redirect, session })
+        Ok(SubmitOutcome::LoggedIn {
+            redirect,
+            session,
+            user: user.uid.clone(),
+            key,
+        })
     }
 
     async fn live_flow(&self, flow_id: &str) -> Result<FlowRecord, ProviderError> {

@@ -1,5 +1,6 @@
 //! This process's copy of the state every process shares through the database: users, API keys,
-//! the clock and (unless a key file is configured) the signing keys. Requests read the copy, never the database; a poll of `state_version` every
+//! the clock, the pending faults and (unless a key file is configured) the signing keys.
+//! Requests read the copy, never the database; a poll of `state_version` every
 //! [`POLL_INTERVAL`] reloads it after another process changed something, and a change made here
 //! reloads it at once. So a change is seen everywhere within a second, at the cost of one tiny
 //! query per process per interval rather than one per request.
@@ -9,6 +10,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use super::accounts::{key_of, user_of};
+use super::pending_fault::PendingFault;
 use super::signing_key;
 use crate::clock::{Clock, ClockSetting};
 use crate::directory::Directory;
@@ -21,6 +23,7 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 pub(crate) struct SharedState {
     directory: RwLock<Arc<Directory>>,
     clock: Clock,
+    faults: RwLock<Arc<Vec<PendingFault>>>,
     /// `state_version` of the installed copy.
     version: AtomicI64,
     /// The signing keys, when they come from the database, and what the ring was built from.
@@ -38,6 +41,7 @@ impl SharedState {
         let shared = Arc::new(Self {
             directory: RwLock::default(),
             clock: Clock::default(),
+            faults: RwLock::default(),
             version: AtomicI64::new(i64::MIN),
             signing: signing.map(|cell| (cell, std::sync::Mutex::default())),
             reloading: tokio::sync::Mutex::default(),
@@ -55,6 +59,14 @@ impl SharedState {
 
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The pending faults, as of the last reload.
+    pub fn pending_faults(&self) -> Arc<Vec<PendingFault>> {
+        match self.faults.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     /// Reads the stored state and installs it unless a newer copy is installed already (a slow
@@ -85,6 +97,17 @@ impl SharedState {
         let users = snapshot.users.into_iter().filter_map(user_of).collect();
         let keys = snapshot.keys.into_iter().filter_map(key_of).collect();
         let directory = Arc::new(Directory::new(users, keys));
+        let faults = Arc::new(
+            snapshot
+                .faults
+                .iter()
+                .filter_map(PendingFault::of)
+                .collect(),
+        );
+        match self.faults.write() {
+            Ok(mut slot) => *slot = faults,
+            Err(poisoned) => *poisoned.into_inner() = faults,
+        }
         let mut slot = match self.directory.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api_keys;
+mod faults;
 mod flows;
 mod keys;
 mod refresh_tokens;
@@ -20,6 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
 
 pub use accounts::{ApiKeyRow, Change, UserRow};
+pub use faults::{ClaimQuery, FaultRow};
 pub use flows::{FlowKind, FlowRecord};
 pub use keys::{KeyMeta, StoredKey};
 pub use refresh_tokens::{NewRefreshToken, RefreshTokenRecord};

@@ -45,6 +45,8 @@ pub struct Snapshot {
     pub keys: Vec<super::ApiKeyRow>,
     pub clock: ClockRow,
     pub signing_keys: Vec<super::KeyMeta>,
+    /// Pending faults, oldest first.
+    pub faults: Vec<super::FaultRow>,
 }
 
 impl Store {
@@ -58,6 +60,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let signing_keys = super::keys::key_metas(&mut tx).await?;
+        let faults = super::faults::pending_faults(&mut *tx).await?;
         tx.commit().await?;
         Ok(Snapshot {
             version,
@@ -65,13 +68,14 @@ impl Store {
             keys,
             clock,
             signing_keys,
+            faults,
         })
     }
 }
 
 impl Store {
     /// Back to the configured state in one transaction: only the configured users and keys,
-    /// no refresh tokens, sessions or flows, the clock at wall time. Signing keys stay.
+    /// no refresh tokens, sessions, flows or faults, the clock at wall time. Signing keys stay.
     pub async fn reset(&self) -> sqlx::Result<()> {
         let mut tx = self.begin_write().await?;
         for statement in [
@@ -80,6 +84,7 @@ impl Store {
             "DELETE FROM refresh_tokens",
             "DELETE FROM sessions",
             "DELETE FROM flows",
+            "DELETE FROM faults",
             "UPDATE clock SET offset_seconds = 0, frozen_at = NULL WHERE id = 1",
         ] {
             sqlx::query(statement).execute(&mut *tx).await?;

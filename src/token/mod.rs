@@ -3,6 +3,7 @@
 //! the Entry API's check (`docs/protocol.md#entry-api-check`). Knows nothing of HTTP or the
 //! database; opaque refresh tokens are `crate::secret::OpaqueToken`.
 
+mod broken;
 mod claims;
 mod json;
 mod keyring;
@@ -19,6 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::config::{Settings, TokenProfile};
 use crate::model::User;
 
+pub use broken::{UNKNOWN_KID, WRONG_ISSUER};
 pub use keyring::{KeyRing, KeyRingCell};
 pub use keys::{Jwk, MIN_RSA_BITS, SigningKey};
 pub use verify::{LEEWAY_SECONDS, Refusal, VerifyingKey};

@@ -156,6 +156,9 @@ const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/_emulator/journal"),
     ("POST", "/_emulator/journal/verify"),
     ("POST", "/_emulator/journal/wait"),
+    ("POST", "/_emulator/faults"),
+    ("GET", "/_emulator/faults"),
+    ("DELETE", "/_emulator/faults/1"),
 ];
 
 /// `method path` from `peer` straight into the router; the status, and whether the body is JSON

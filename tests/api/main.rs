@@ -34,6 +34,8 @@ mod shutdown;
 mod clock;
 mod control_access;
 mod entry_api;
+mod fault_effects;
+mod faults;
 mod journal;
 mod keycloak;
 mod mint;

@@ -45,18 +45,23 @@ pub async fn resolve_api_key(
         .as_deref()
         .and_then(|k| state.directory().api_key(k));
     let name = key.as_ref().map(|k| k.name.clone());
+    let key_hash = key.as_ref().map(|k| k.hash);
     request
         .extensions_mut()
         .insert(CallerKey { presented, key });
     request.extensions_mut().insert(params);
     let mut response = next.run(request).await;
-    // The journal names the caller's key, whatever the handler answered.
+    // The journal names the caller's key, whatever the handler answered; faults match on it.
     let extensions = response.extensions_mut();
     match extensions.get_mut::<JournalNote>() {
-        Some(note) => note.api_key = name,
+        Some(note) => {
+            note.api_key = name;
+            note.key_hash = key_hash;
+        }
         None => {
             extensions.insert(JournalNote {
                 api_key: name,
+                key_hash,
                 ..JournalNote::default()
             });
         }

@@ -6,6 +6,7 @@
 pub mod api_key;
 pub mod control_access;
 mod failure_log;
+pub mod faults;
 mod head_limits;
 mod in_flight;
 mod journal;

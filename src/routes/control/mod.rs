@@ -3,6 +3,7 @@
 
 mod api_keys;
 mod clock;
+mod faults;
 mod journal;
 mod keys;
 mod refresh_tokens;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(reset::router())
         .merge(keys::router())
         .merge(journal::router())
+        .merge(faults::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             crate::http::middleware::control_access::control_plane_access,

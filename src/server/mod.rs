@@ -1,6 +1,9 @@
 //! The HTTP/1.1 server loop. axum's `serve` has no header-read timeout or header-size limit,
 //! so connections are driven by hyper directly: slow clients are cut off, oversized request
 //! lines and headers get hyper's 414/431, and shutdown drains for at most `drain_timeout`.
+//! Each connection's stream can be broken by a `connection` fault (`breakable.rs`).
+
+mod breakable;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -16,6 +19,7 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 use crate::config::ServerSettings;
+use crate::http::connection::ConnectionControl;
 use crate::http::middleware::InFlight;
 
 /// hyper's read buffer for a request head: bounds memory per connection. The exact limits
@@ -50,12 +54,14 @@ pub async fn serve(
             },
             () = &mut signal => break,
         };
+        let control = ConnectionControl::default();
+        let stream = breakable::BreakableStream::new(stream, control.clone());
         let service = router
             .clone()
             .map_request(move |mut request: hyper::Request<Incoming>| {
-                request
-                    .extensions_mut()
-                    .insert(ConnectInfo::<SocketAddr>(peer));
+                let extensions = request.extensions_mut();
+                extensions.insert(ConnectInfo::<SocketAddr>(peer));
+                extensions.insert(control.clone());
                 request
             });
         let connection =
