@@ -33,6 +33,7 @@ mod shutdown;
 // The client loop (Entry API check, clock, minting, keycloak, control-plane access).
 mod clock;
 mod control_access;
+mod cross_site;
 mod entry_api;
 mod journal;
 mod keycloak;
