@@ -156,6 +156,9 @@ const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/_emulator/journal"),
     ("POST", "/_emulator/journal/verify"),
     ("POST", "/_emulator/journal/wait"),
+    ("GET", "/_emulator/"),
+    ("GET", "/_emulator/dashboard.js"),
+    ("GET", "/_emulator/dashboard.css"),
 ];
 
 /// `method path` from `peer` straight into the router; the status, and whether the body is JSON

@@ -34,6 +34,7 @@ mod shutdown;
 mod clock;
 mod control_access;
 mod cross_site;
+mod dashboard;
 mod entry_api;
 mod journal;
 mod keycloak;

@@ -1,0 +1,68 @@
+//! What the dashboard shows, read through the same service calls as the JSON endpoints
+//! (`GET /_emulator/users`, `/api-keys`, `/refresh-tokens`, `/clock`, `/keys`, `/journal`), so
+//! the page never shows more than they do: no password, no key beyond its hint, no token.
+
+use crate::app::App;
+use crate::error::ControlError;
+use crate::service::{
+    ApiKeyView, ClockState, EntryFilter, JournalEntry, KeyView, RefreshTokenInfo, TokenSelection,
+    UserView,
+};
+
+/// The newest journal entries shown; the JSON endpoint has them all.
+pub const JOURNAL_SHOWN: usize = 50;
+/// The newest refresh tokens shown, so a long-running server still gives a short page.
+pub const TOKENS_SHOWN: usize = 100;
+
+pub struct Dashboard {
+    pub clock: ClockState,
+    pub users: Vec<UserView>,
+    pub api_keys: Vec<ApiKeyView>,
+    /// Newest first, at most [`TOKENS_SHOWN`].
+    pub refresh_tokens: Vec<RefreshTokenInfo>,
+    /// How many refresh tokens are stored in all.
+    pub refresh_tokens_stored: usize,
+    /// Active first.
+    pub signing_keys: Vec<KeyView>,
+    pub faults: Vec<FaultRow>,
+    /// Newest first, at most [`JOURNAL_SHOWN`].
+    pub journal: Vec<JournalEntry>,
+}
+
+/// One fault that is set up and has not fired yet.
+pub struct FaultRow {
+    /// The route template it applies to, e.g. `/refresh`.
+    pub route: String,
+    /// What happens to the request, e.g. `503 once`.
+    pub effect: String,
+}
+
+pub async fn build(state: &App) -> Result<Dashboard, ControlError> {
+    let mut refresh_tokens = state
+        .refresh_tokens
+        .list(&TokenSelection::default())
+        .await?;
+    let refresh_tokens_stored = refresh_tokens.len();
+    refresh_tokens.truncate(TOKENS_SHOWN);
+    Ok(Dashboard {
+        clock: state.clock.state(),
+        users: state.users.list(),
+        api_keys: state.api_keys.list(),
+        refresh_tokens,
+        refresh_tokens_stored,
+        signing_keys: state.keys.list().await?,
+        // TODO(faults): one row per pending fault from the fault service, once it exists.
+        faults: Vec::new(),
+        journal: state
+            .journal
+            .list(EntryFilter::default(), Some(JOURNAL_SHOWN)),
+    })
+}
+
+impl Dashboard {
+    /// The nick of the user with `uid`, when that user is still configured.
+    pub fn nick(&self, uid: &str) -> Option<&str> {
+        let user = self.users.iter().find(|u| u.uid == uid);
+        user.map(|u| u.nick.as_str())
+    }
+}
