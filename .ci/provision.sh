@@ -3,7 +3,7 @@
 # (Debian bookworm, root), so that the scripts they run only run things.
 #
 #   Debian:  php-cli php-curl (PHP example client), python3-venv (Python client, hadolint),
-#            chromium (login form check), docker.io debootstrap (image build and tests),
+#            chromium (login form and dashboard checks), docker.io debootstrap (image build and tests),
 #            curl
 #   $UITID_CI_CACHE (default ~/.cache/uitid-emulator), kept between runs on one machine:
 #     clients-venv/       requirements of examples/clients/python (`requests`)

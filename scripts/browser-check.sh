@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Drives the login form in headless Chromium against the built binary (tests/browser/).
-# Needs Debian's chromium (or $CHROMIUM) and the npm package playwright-core (no browser
-# download) in $UITID_NODE_MODULES (default ~/.cache/uitid-emulator/browser/node_modules);
-# .ci/provision.sh installs both. Ends with "N passed, M failed".
+# Drives the login form and the dashboard in headless Chromium against the built binary
+# (tests/browser/*.js, one server for both). Needs Debian's chromium (or $CHROMIUM) and the npm
+# package playwright-core (no browser download) in $UITID_NODE_MODULES (default
+# ~/.cache/uitid-emulator/browser/node_modules); .ci/provision.sh installs both. Screenshots go
+# to $UITID_ARTIFACTS (default <repo>/artifacts). Ends with "N passed, M failed".
 #   scripts/browser-check.sh [BINARY=target/debug/uitid-emulator]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 binary=$(realpath "${1:-$repo/target/debug/uitid-emulator}")
 node_modules=${UITID_NODE_MODULES:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/uitid-emulator/browser/node_modules}
+export UITID_ARTIFACTS=${UITID_ARTIFACTS:-$repo/artifacts}
+tests=(login_flow dashboard)
 work=$(mktemp -d)
 pid=""
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
@@ -19,9 +22,10 @@ missing=""
   || missing+="${missing:+ and }playwright-core (npm install --prefix ${node_modules%/node_modules} playwright-core)"
 if [[ -n $missing ]]; then
   echo "browser-check: missing $missing"
-  echo "0 passed, 1 failed"
+  echo "0 passed, ${#tests[@]} failed"
   exit 1
 fi
+mkdir -p "$UITID_ARTIFACTS"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
@@ -30,10 +34,18 @@ UITID_EMULATOR__DATABASE__URL="sqlite://$work/db.sqlite" "$binary" serve >"$work
 pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "$base/health/ready" && break; sleep 0.1; done
 
-if NODE_PATH=$node_modules node "$repo/tests/browser/login_flow.js" "$base"; then
-  echo "1 passed, 0 failed"
-else
+passed=0 failed=0
+for test in "${tests[@]}"; do
+  echo "--- $test"
+  if NODE_PATH=$node_modules node "$repo/tests/browser/$test.js" "$base"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
+if ((failed)); then
+  echo "--- server log (last 20 lines)"
   tail -20 "$work/server.log"
-  echo "0 passed, 1 failed"
-  exit 1
 fi
+echo "$passed passed, $failed failed"
+((failed == 0))

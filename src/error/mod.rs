@@ -73,6 +73,9 @@ pub enum ControlError {
     /// 403: no admin token is configured and the caller is not on loopback.
     #[error("loopback only")]
     LoopbackOnly,
+    /// 403: a browser sent a changing request on behalf of a page from another origin.
+    #[error("cross-site request")]
+    CrossSite,
     #[error(transparent)]
     Failure(#[from] Failure),
 }

@@ -1,6 +1,8 @@
 //! HTML pages: self-contained (no third-party resources), never framed, scripts and styles
 //! allowed only by a per-response nonce (`docs/protocol.md#headers`).
 
+use std::time::{Duration, UNIX_EPOCH};
+
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -42,11 +44,24 @@ pub fn page(
         "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; \
          frame-ancestors 'none'; base-uri 'none'"
     );
-    let mut response = (status, Html(markup.into_string())).into_response();
+    guarded((status, Html(markup.into_string())).into_response(), &csp)
+}
+
+/// `response` with `csp` as its Content-Security-Policy, and never framed.
+pub fn guarded(mut response: Response, csp: &str) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if let Ok(value) = HeaderValue::from_str(&csp) {
+    if let Ok(value) = HeaderValue::from_str(csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     response
+}
+
+/// Unix seconds as UTC RFC 3339 (`2026-01-31T12:00:00Z`), for people; a moment before 1970 stays
+/// a number.
+pub fn utc_time(unix: i64) -> String {
+    let Ok(seconds) = u64::try_from(unix) else {
+        return unix.to_string();
+    };
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(seconds)).to_string()
 }

@@ -1,8 +1,6 @@
 //! `GET /oob` (`docs/protocol.md#oob`): upstream answers 500 here; the emulator shows the tokens
 //! with copy buttons, the decoded claims and the expiry. Clients must not depend on this page.
 
-use std::time::{Duration, UNIX_EPOCH};
-
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -37,7 +35,7 @@ async fn oob(params: Params) -> Result<Response, ProviderError> {
         p { "The login finished with the out-of-band destination. Copy the tokens below." }
         (token_box("jwt", "Access token (jwt)", jwt))
         @if let Some(refresh) = refresh { (token_box("refresh", "Refresh token (refresh)", refresh)) }
-        @if let Some(exp) = expires { p { "The access token expires at " strong { (format_time(exp)) } "." } }
+        @if let Some(exp) = expires { p { "The access token expires at " strong { (pages::utc_time(exp)) } "." } }
         h2 { "Claims" }
         @match &claims {
             Some(claims) => pre { (serde_json::to_string_pretty(claims).unwrap_or_default()) },
@@ -65,11 +63,4 @@ fn token_box(id: &str, label: &str, value: &str) -> Markup {
 fn decode_claims(jwt: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
     let payload = jwt.split('.').nth(1)?;
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
-}
-
-fn format_time(unix: i64) -> String {
-    let Ok(seconds) = u64::try_from(unix) else {
-        return unix.to_string();
-    };
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(seconds)).to_string()
 }

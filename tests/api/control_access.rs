@@ -159,6 +159,9 @@ const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("POST", "/_emulator/faults"),
     ("GET", "/_emulator/faults"),
     ("DELETE", "/_emulator/faults/1"),
+    ("GET", "/_emulator/"),
+    ("GET", "/_emulator/dashboard.js"),
+    ("GET", "/_emulator/dashboard.css"),
 ];
 
 /// `method path` from `peer` straight into the router; the status, and whether the body is JSON

@@ -33,6 +33,8 @@ mod shutdown;
 // The client loop (Entry API check, clock, minting, keycloak, control-plane access).
 mod clock;
 mod control_access;
+mod cross_site;
+mod dashboard;
 mod entry_api;
 mod fault_effects;
 mod faults;

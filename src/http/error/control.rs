@@ -32,6 +32,11 @@ impl IntoResponse for ControlError {
                     .into(),
                 None,
             ),
+            Self::CrossSite => (
+                StatusCode::FORBIDDEN,
+                "the control plane refuses changes sent by a page from another origin".into(),
+                None,
+            ),
             Self::Failure(failure) => return failure.into_response(),
         };
         (status, Json(Body { error, field })).into_response()

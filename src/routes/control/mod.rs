@@ -1,8 +1,10 @@
 //! The control plane, `/_emulator/*` (`docs/protocol.md#control-plane`): JSON over HTTP so a test
-//! in any language can drive the emulator. Guarded by [`crate::http::middleware::control_access`].
+//! in any language can drive the emulator, and one HTML page over it for people (`dashboard/`).
+//! Guarded by [`crate::http::middleware::control_access`].
 
 mod api_keys;
 mod clock;
+mod dashboard;
 mod faults;
 mod journal;
 mod keys;
@@ -26,6 +28,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(keys::router())
         .merge(journal::router())
         .merge(faults::router())
+        .merge(dashboard::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             crate::http::middleware::control_access::control_plane_access,

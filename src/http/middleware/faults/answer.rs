@@ -14,9 +14,7 @@ use crate::http::middleware::BODY_LIMIT;
 pub fn carries_token(route: FaultRoute, response: &Response) -> bool {
     match route {
         FaultRoute::Refresh => response.status() == StatusCode::OK,
-        FaultRoute::Connect | FaultRoute::Login => {
-            location(response).and_then(jwt_param).is_some()
-        }
+        FaultRoute::Connect | FaultRoute::Login => location(response).and_then(jwt_param).is_some(),
         FaultRoute::User => false,
     }
 }

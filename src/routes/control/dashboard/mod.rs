@@ -1,0 +1,49 @@
+//! `GET /_emulator/`: the control plane as one page for people (`docs/protocol.md#dashboard`),
+//! with its script and style as same-origin files. Behind the control plane's access rule like
+//! every `/_emulator/` route; read-only itself, its buttons call the JSON endpoints.
+
+mod render;
+mod tables;
+mod view;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::error::ControlError;
+use crate::http::pages;
+
+const SCRIPT: &str = include_str!("dashboard.js");
+const STYLE: &str = include_str!("dashboard.css");
+
+/// Script, style and `fetch` from this origin only; no form submits anywhere and no other page
+/// may frame this one, so nothing external loads and the page works offline.
+const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/_emulator/", get(page))
+        .route("/_emulator/dashboard.js", get(script))
+        .route("/_emulator/dashboard.css", get(style))
+}
+
+async fn page(State(state): State<AppState>) -> Result<Response, ControlError> {
+    let view = view::build(&state).await?;
+    let html = Html(render::page(&view).into_string()).into_response();
+    Ok(pages::guarded(html, POLICY))
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+}
+
+async fn style() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE)
+}

@@ -1,0 +1,108 @@
+//! What the dashboard shows, read through the same service calls as the JSON endpoints
+//! (`GET /_emulator/users`, `/api-keys`, `/refresh-tokens`, `/clock`, `/keys`, `/faults`,
+//! `/journal`), so the page never shows more than they do: no password, no key beyond its hint,
+//! no token.
+
+use crate::app::App;
+use crate::error::ControlError;
+use crate::service::{
+    ApiKeyView, ClockState, EntryFilter, FaultView, JournalEntry, KeyView, RefreshTokenInfo,
+    TokenSelection, UserView,
+};
+
+/// The newest journal entries shown; the JSON endpoint has them all.
+pub const JOURNAL_SHOWN: usize = 50;
+/// The newest refresh tokens shown, so a long-running server still gives a short page.
+pub const TOKENS_SHOWN: usize = 100;
+
+pub struct Dashboard {
+    pub clock: ClockState,
+    pub users: Vec<UserView>,
+    pub api_keys: Vec<ApiKeyView>,
+    /// Newest first, at most [`TOKENS_SHOWN`].
+    pub refresh_tokens: Vec<RefreshTokenInfo>,
+    /// How many refresh tokens are stored in all.
+    pub refresh_tokens_stored: usize,
+    /// Active first.
+    pub signing_keys: Vec<KeyView>,
+    pub faults: Vec<FaultRow>,
+    /// Newest first, at most [`JOURNAL_SHOWN`].
+    pub journal: Vec<JournalEntry>,
+}
+
+/// One fault that is queued and not used up yet.
+pub struct FaultRow {
+    pub id: i64,
+    /// The route it applies to, e.g. `/refresh`.
+    pub route: String,
+    /// Which callers it matches: a key's name and/or a user's uid, else "any".
+    pub matches: String,
+    /// What happens to the request, e.g. `status 503`.
+    pub effect: String,
+    /// `remaining of times`.
+    pub uses: String,
+}
+
+impl FaultRow {
+    fn of(fault: FaultView) -> Self {
+        let matches = [
+            fault.api_key.map(|k| format!("key {k}")),
+            fault.user.map(|u| format!("user {u}")),
+        ];
+        let matches: Vec<String> = matches.into_iter().flatten().collect();
+        // The action as queued: `status` first (with `body`, `headers`), else its one member.
+        let effect = match fault.action.iter().next() {
+            Some((name, value)) => format!(
+                "{name} {}",
+                value.as_str().map_or(value.to_string(), str::to_owned)
+            ),
+            None => String::new(),
+        };
+        Self {
+            id: fault.id,
+            route: fault.route,
+            matches: if matches.is_empty() {
+                "any".into()
+            } else {
+                matches.join(", ")
+            },
+            effect,
+            uses: format!("{} of {}", fault.remaining, fault.times),
+        }
+    }
+}
+
+pub async fn build(state: &App) -> Result<Dashboard, ControlError> {
+    let mut refresh_tokens = state
+        .refresh_tokens
+        .list(&TokenSelection::default())
+        .await?;
+    let refresh_tokens_stored = refresh_tokens.len();
+    refresh_tokens.truncate(TOKENS_SHOWN);
+    Ok(Dashboard {
+        clock: state.clock.state(),
+        users: state.users.list(),
+        api_keys: state.api_keys.list(),
+        refresh_tokens,
+        refresh_tokens_stored,
+        signing_keys: state.keys.list().await?,
+        faults: state
+            .faults
+            .list()
+            .await?
+            .into_iter()
+            .map(FaultRow::of)
+            .collect(),
+        journal: state
+            .journal
+            .list(EntryFilter::default(), Some(JOURNAL_SHOWN)),
+    })
+}
+
+impl Dashboard {
+    /// The nick of the user with `uid`, when that user is still configured.
+    pub fn nick(&self, uid: &str) -> Option<&str> {
+        let user = self.users.iter().find(|u| u.uid == uid);
+        user.map(|u| u.nick.as_str())
+    }
+}
