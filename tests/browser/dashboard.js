@@ -57,8 +57,16 @@ const clock = async (page) => ({
     const id = (await tokenIds()).find((i) => !before.has(i));
     check(id !== undefined && (await refresh(token)).status === 200, `the login made refresh token ${id}, and it refreshes`);
 
+    // A pending fault on a route this test does not call (node's fetch sends no Origin, like
+    // curl), so the page and the screenshot show one.
+    const queued = await fetch(`${base}/_emulator/faults`, {
+      method: 'POST', body: JSON.stringify({ route: '/user', status: 503, times: 2 }),
+    });
+    check(queued.status === 201, `a fault is queued (${queued.status})`);
+
     await page.goto(`${base}/_emulator/`);
     check((await page.textContent('h1')).includes('uitid-emulator'), 'the dashboard renders');
+    check((await page.textContent('#faults')).includes('status 503'), 'it lists the pending fault');
     check((await page.textContent('#users')).includes('stiksels'), 'it lists the users');
     check((await page.textContent('#journal')).includes('GET /refresh'), 'the journal shows the refresh');
     const row = `#refresh-token-${id}`;
