@@ -76,6 +76,10 @@ pub enum ControlError {
     /// 403: a browser sent a changing request on behalf of a page from another origin.
     #[error("cross-site request")]
     CrossSite,
+    /// 403: no admin token is configured and `Host` names neither loopback nor `public_url`'s
+    /// host (DNS rebinding).
+    #[error("foreign host")]
+    ForeignHost,
     #[error(transparent)]
     Failure(#[from] Failure),
 }

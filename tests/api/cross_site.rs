@@ -97,3 +97,49 @@ async fn the_own_origin_the_user_and_clients_that_are_not_browsers_are_served() 
 
     assert_eq!(offset(&server).await, 4 * 3600);
 }
+
+/// `POST /_emulator/tokens` with this `Host` header: what a DNS-rebinding page would send.
+async fn mint_as(server: &TestApp, host: &str, bearer: Option<&str>) -> reqwest::Response {
+    let mut request = client()
+        .post(server.url("/_emulator/tokens"))
+        .header("host", host)
+        .json(&json!({"user": USER_NICK}));
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    send(request).await
+}
+
+#[tokio::test]
+async fn without_an_admin_token_only_loopback_names_and_public_urls_host_are_served() {
+    let open = server("").await;
+    let port = open.address.rsplit(':').next().unwrap().to_owned();
+    for host in [
+        "rebind.evil.test",
+        "evil.test:80",
+        "127.0.0.1.evil.test",
+        "localhost.evil.test",
+    ] {
+        let refused = mint_as(&open, host, None).await;
+        assert_control_error(refused, 403, None, host).await;
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LOCALHOST".into(),
+        format!("app.localhost:{port}"),
+        format!("[::1]:{port}"),
+        "127.0.0.2".into(),
+    ] {
+        let served = mint_as(&open, &host, None).await;
+        assert_eq!(served.status(), 200, "{host}");
+    }
+
+    let guarded = server("[admin]\ntoken = \"t0ken\"").await;
+    let with_token = mint_as(&guarded, "rebind.evil.test", Some("t0ken")).await;
+    assert_eq!(
+        with_token.status(),
+        200,
+        "the admin token is the guard when set"
+    );
+}

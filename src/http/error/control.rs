@@ -32,6 +32,13 @@ impl IntoResponse for ControlError {
                     .into(),
                 None,
             ),
+            Self::ForeignHost => (
+                StatusCode::FORBIDDEN,
+                "without admin.token the control plane answers requests addressed to a loopback \
+                 name or to public_url's host only"
+                    .into(),
+                None,
+            ),
             Self::CrossSite => (
                 StatusCode::FORBIDDEN,
                 "the control plane refuses changes sent by a page from another origin".into(),

@@ -37,6 +37,12 @@ pub async fn control_plane_access(
             );
             return ControlError::LoopbackOnly.into_response();
         }
+        if !addressed_here(request.headers(), &state.settings().server.public_url) {
+            tracing::warn!(
+                "control plane refused: Host is neither a loopback name nor public_url's"
+            );
+            return ControlError::ForeignHost.into_response();
+        }
         true
     } else {
         let sent = request
@@ -82,5 +88,61 @@ fn from_another_origin(headers: &HeaderMap) -> bool {
     match (authority, host) {
         (Some(authority), Some(host)) => !authority.eq_ignore_ascii_case(host),
         _ => true,
+    }
+}
+
+/// Without an admin token, whether the request was addressed to this machine: by a loopback
+/// name or address, or by `public_url`'s host. A DNS-rebinding page reaches a loopback server
+/// under its own name (`Host: rebind.evil.test`), which is refused here, so it cannot read
+/// what the control plane answers (`docs/reliability.md#cross-site-requests`). A request
+/// without `Host` (HTTP/1.0; never a browser) is not a rebinding.
+fn addressed_here(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(host) = headers.get(header::HOST) else {
+        return true;
+    };
+    let Some(authority) = host
+        .to_str()
+        .ok()
+        .and_then(|h| h.parse::<axum::http::uri::Authority>().ok())
+    else {
+        return false;
+    };
+    let name = authority.host().to_ascii_lowercase();
+    let bare = name.trim_start_matches('[').trim_end_matches(']');
+    let loopback_ip = bare
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback() || ip.to_canonical().is_loopback());
+    // RFC 6761: `localhost` and its subdomains always resolve to loopback.
+    let loopback_name = name == "localhost" || name.ends_with(".localhost");
+    let public = url::Url::parse(public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .is_some_and(|public| public == name);
+    loopback_ip || loopback_name || public
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    use super::addressed_here;
+
+    fn host(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn public_urls_host_is_here_whatever_the_port_and_other_names_are_not() {
+        let public = "https://emulator.test:8443/base";
+        assert!(addressed_here(&host("emulator.test:8443"), public));
+        assert!(addressed_here(&host("EMULATOR.test"), public));
+        assert!(!addressed_here(&host("emulator.test.evil"), public));
+        assert!(!addressed_here(&host("not a host"), public));
+        assert!(
+            addressed_here(&HeaderMap::new(), public),
+            "no Host: not a browser"
+        );
     }
 }
