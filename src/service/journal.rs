@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
+use utoipa::ToSchema;
 
 /// Entries kept per process (a few hundred bytes each: well under a megabyte in all).
 pub const CAPACITY: usize = 1000;
 
 /// One answered request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JournalEntry {
     /// Emulator-clock unix seconds when it was answered.
     pub time: i64,
