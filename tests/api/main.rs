@@ -30,13 +30,15 @@ mod secrets;
 mod sessions;
 mod shutdown;
 
-// The client loop (Entry API check, clock, minting, keycloak, control-plane access).
+// The client loop (Entry API check, clock, minting, keycloak, control-plane access and its
+// OpenAPI description).
 mod clock;
 mod control_access;
 mod entry_api;
 mod journal;
 mod keycloak;
 mod mint;
+mod openapi;
 
 // Operations (health, metrics, request ids, limits, load shedding, CLI).
 mod ops_cli;
