@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::destination::AllowedDestination;
 use crate::secret::TokenHash;
@@ -57,7 +58,7 @@ impl ApiKey {
 }
 
 /// What an API key may do (`docs/protocol.md#configuration`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// May receive and use refresh tokens.

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::Context;
 use super::accounts::key_row;
@@ -16,22 +17,27 @@ use crate::secret::{OpaqueToken, Secret, TokenHash};
 use crate::store::Change;
 
 /// A key as a request gives it: the fields of a configured `[[api_keys]]` entry.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyInput {
     /// When creating: the key clients will present; left out, a random one is made (and shown
     /// once, in the answer). When replacing: left out, or the key in the path.
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub key: Option<Secret>,
     pub name: String,
+    /// What the key may do; anything else is a 400 naming `permissions`.
+    // Strings, not `Permission`, so that `validated` can name the field in its 400.
     #[serde(default)]
+    #[schema(value_type = Vec<Permission>)]
     pub permissions: Vec<String>,
+    /// `*` or absolute http(s) URLs the key may be sent back to.
     #[serde(default)]
     pub destinations: Vec<String>,
 }
 
 /// A key as the control plane shows it: never the key, only its first characters.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ApiKeyView {
     pub name: String,
     pub key_hint: String,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::Context;
 use crate::clock::{ClockSetting, wall_seconds};
@@ -13,7 +14,7 @@ use crate::store::ClockRow;
 
 /// At most one of: move forward (or back) by a duration, set the offset, or jump to a time;
 /// and/or `frozen` to stop or restart time.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClockChange {
     /// e.g. `"13h"`, `"-5m"`, or a number of seconds.
@@ -27,14 +28,14 @@ pub struct ClockChange {
 }
 
 /// A duration in humantime text with an optional sign, or plain seconds.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum SignedDuration {
     Seconds(i64),
     Text(String),
 }
 
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 pub struct ClockState {
     /// Unix seconds as the emulator sees them.
     pub now: i64,

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use crate::error::ControlError;
 use crate::fault::{BrokenConnection, BrokenToken, FaultAction, FaultRoute};
@@ -23,9 +24,13 @@ const FRAMING_HEADERS: [&str; 4] = [
     "upgrade",
 ];
 
-#[derive(Debug, Deserialize)]
+/// A fault to queue: the route, whom to match, how often, and exactly one action (`status`
+/// with optional `body` and `headers`, or `delay`, `token` or `connection`).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaultInput {
+    /// `/connect`, `/login` (the form's submission), `/refresh` or `/user`.
+    #[schema(example = "/refresh")]
     pub route: String,
     /// The key as clients present it, or its name.
     #[serde(default)]
@@ -33,18 +38,26 @@ pub struct FaultInput {
     /// uid or nick.
     #[serde(default)]
     pub user: Option<String>,
+    /// How many matching requests it affects (default 1).
     #[serde(default)]
     pub times: Option<i64>,
+    /// Answer this status (200 to 599) instead.
     #[serde(default)]
     pub status: Option<u16>,
     #[serde(default)]
     pub body: Option<String>,
+    /// Header names and string values (not the framing headers).
     #[serde(default)]
+    #[schema(value_type = Option<std::collections::HashMap<String, String>>)]
     pub headers: Option<Map<String, Value>>,
+    /// Answer normally, this much later (`"2s"`, at most 10 minutes).
     #[serde(default)]
     pub delay: Option<String>,
+    /// Answer normally with the access token broken: `expired`, `bad_signature`,
+    /// `unknown_kid`, `wrong_issuer` or `malformed`.
     #[serde(default)]
     pub token: Option<String>,
+    /// Break the connection instead: `reset`, `empty` or `truncated`.
     #[serde(default)]
     pub connection: Option<String>,
 }

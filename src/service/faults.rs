@@ -15,7 +15,7 @@ use crate::model::ApiKey;
 use crate::store::{ClaimQuery, FaultRow};
 
 /// The answer to queueing a fault.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueuedFault {
     pub id: i64,
     /// Pending faults on the same route, this one included: they apply oldest first.

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
+use utoipa::ToSchema;
 
 use crate::secret::TokenHash;
 
@@ -16,7 +17,7 @@ use crate::secret::TokenHash;
 pub const CAPACITY: usize = 1000;
 
 /// One answered request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JournalEntry {
     /// Emulator-clock unix seconds when it was answered.
     pub time: i64,

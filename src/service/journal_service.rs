@@ -6,15 +6,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::Context;
 use super::journal::{EntryFilter, JournalEntry};
 use crate::error::ControlError;
 
 /// `POST /_emulator/journal/verify`.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[schema(description = "Which journal entries to count, and the bounds (none: at least one).")]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
+    /// A route template such as `/refresh`; required.
+    // An `Option` so that leaving it out is a 400 naming `route`, not serde's message.
+    #[schema(value_type = String, required = true)]
     pub route: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -29,7 +34,7 @@ pub struct Verification {
 }
 
 /// Why a verification failed: what was expected, what was found, the entries nearest to it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct VerifyMismatch {
     pub expected: Verification,
     pub found: usize,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::Context;
 use super::clock::SignedDuration;
@@ -13,7 +14,8 @@ use crate::store::StoredKey;
 use crate::token::{Jwk, SigningKey};
 
 /// `POST /_emulator/keys/rotate`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(description = "How long the old key stays published after a rotation.")]
 #[serde(deny_unknown_fields)]
 pub struct Rotation {
     /// How long the old key stays published, e.g. `"1h"`; default 0 (dropped at once).
@@ -22,7 +24,7 @@ pub struct Rotation {
 }
 
 /// A stored signing key as the control plane lists it; never the private key.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct KeyView {
     pub kid: String,
     pub active: bool,

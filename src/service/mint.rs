@@ -5,13 +5,15 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::Context;
 use crate::error::ControlError;
 use crate::token::AccessOptions;
 
 /// No `Debug`: it carries an API key.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
+#[schema(description = "What to mint: for whom, for which key, with what.")]
 #[serde(deny_unknown_fields)]
 pub struct MintRequest {
     /// uid or nick of a configured user.
@@ -31,7 +33,8 @@ pub struct MintRequest {
 }
 
 /// No `Debug`: the tokens must never reach a log.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+#[schema(description = "The minted access token, and a refresh token when the key has `refresh`.")]
 pub struct MintedTokens {
     pub jwt: String,
     #[serde(skip_serializing_if = "Option::is_none")]

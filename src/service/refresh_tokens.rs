@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::Context;
 use crate::error::ControlError;
@@ -13,7 +14,7 @@ use crate::secret::TokenHash;
 use crate::store::{RefreshTokenRecord, TokenFilter};
 
 /// What the control plane shows of one refresh token.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RefreshTokenInfo {
     pub id: i64,
     /// uid of the user it was issued for.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::Context;
 use super::accounts::user_row;
@@ -16,7 +17,7 @@ use crate::secret::Secret;
 use crate::store::Change;
 
 /// A user as a request gives it: the fields of a configured `[[users]]` entry.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     /// Required when creating; when replacing, it may be left out or must match.
@@ -25,13 +26,14 @@ pub struct UserInput {
     pub nick: String,
     #[serde(default)]
     pub email: String,
+    #[schema(value_type = String)]
     pub password: Secret,
     #[serde(default)]
     pub claims: Map<String, Value>,
 }
 
 /// A user as the control plane shows it: never the password.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
     pub uid: String,
     pub nick: String,

@@ -140,8 +140,9 @@ async fn the_access_rule_guards_only_the_control_plane() {
     assert_eq!(status, 200, "a remote peer still gets the public key");
 }
 
-/// Every control-plane route, each with a method it answers.
-const CONTROL_ROUTES: &[(&str, &str)] = &[
+/// Every control-plane path, each with a method it answers (`openapi.rs` checks that every
+/// described path is here).
+pub(crate) const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/_emulator/clock"),
     ("POST", "/_emulator/tokens"),
     ("GET", "/_emulator/refresh-tokens"),
@@ -162,6 +163,7 @@ const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/_emulator/"),
     ("GET", "/_emulator/dashboard.js"),
     ("GET", "/_emulator/dashboard.css"),
+    ("GET", "/_emulator/openapi.json"),
 ];
 
 /// `method path` from `peer` straight into the router; the status, and whether the body is JSON

@@ -30,7 +30,8 @@ mod secrets;
 mod sessions;
 mod shutdown;
 
-// The client loop (Entry API check, clock, minting, keycloak, control-plane access).
+// The client loop (Entry API check, clock, minting, keycloak, control-plane access and its
+// OpenAPI description).
 mod clock;
 mod control_access;
 mod cross_site;
@@ -41,6 +42,7 @@ mod faults;
 mod journal;
 mod keycloak;
 mod mint;
+mod openapi;
 
 // Operations (health, metrics, request ids, limits, load shedding, CLI).
 mod ops_cli;

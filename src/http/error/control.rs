@@ -4,13 +4,18 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::error::ControlError;
 
-#[derive(Serialize)]
-struct Body {
+/// Every control-plane error: what went wrong, and the request member at fault.
+#[derive(Serialize, ToSchema)]
+pub struct ControlErrorBody {
     error: String,
+    /// The request member (body member, query or path parameter) at fault; left out when no
+    /// single member is to blame.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     field: Option<&'static str>,
 }
 
@@ -46,6 +51,6 @@ impl IntoResponse for ControlError {
             ),
             Self::Failure(failure) => return failure.into_response(),
         };
-        (status, Json(Body { error, field })).into_response()
+        (status, Json(ControlErrorBody { error, field })).into_response()
     }
 }

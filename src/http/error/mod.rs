@@ -6,6 +6,8 @@ mod control;
 mod entry_api;
 mod provider;
 
+pub use control::ControlErrorBody;
+
 use std::sync::Arc;
 
 use axum::body::Body;

@@ -1,31 +1,54 @@
-//! `/_emulator/journal`: query, `verify`, `wait` and clear (`docs/protocol.md#journal`).
+//! `/_emulator/journal`: query, `verify` and clear (`docs/protocol.md#journal`); `wait` is in
+//! `journal_wait.rs`.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::refresh_tokens::params;
 use crate::app::AppState;
 use crate::error::ControlError;
+use crate::http::error::ControlErrorBody;
 use crate::http::json_body;
-use crate::service::{EntryFilter, SignedDuration, Verification};
+use crate::service::{EntryFilter, JournalEntry, Verification, VerifyMismatch};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/_emulator/journal", get(list).delete(clear))
-        .route("/_emulator/journal/verify", post(verify))
-        .route("/_emulator/journal/wait", post(wait))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, clear))
+        .routes(routes!(verify))
+        .merge(super::journal_wait::router())
 }
 
+/// Journal entries, newest first.
+#[derive(Serialize, ToSchema)]
+struct EntryList {
+    entries: Vec<JournalEntry>,
+}
+
+/// Query the journal.
+#[utoipa::path(get, path = "/_emulator/journal", tag = "journal", operation_id = "list_journal",
+    params(
+        ("route" = Option<String>, Query, description = "a route template such as /refresh"),
+        ("status" = Option<u16>, Query),
+        ("api_key" = Option<String>, Query, description = "a key as clients present it, or its name"),
+        ("user" = Option<String>, Query, description = "uid or nick"),
+        ("limit" = Option<u64>, Query, description = "at most this many entries"),
+    ),
+    responses(
+        (status = 200, description = "Matching entries", body = EntryList),
+        (status = 400, description = "status or limit is not a number, or a query parameter \
+            given twice", body = ControlErrorBody),
+    ))]
 async fn list(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<Json<serde_json::Value>, ControlError> {
+) -> Result<Json<EntryList>, ControlError> {
     let params = params(query)?;
     let number = |name: &'static str| -> Result<Option<u64>, ControlError> {
         params
@@ -43,12 +66,21 @@ async fn list(
         user: params.non_empty("user").map(str::to_owned),
     };
     let limit = number("limit")?.map(|l| l as usize);
-    Ok(Json(
-        json!({ "entries": state.journal.list(filter, limit) }),
-    ))
+    let entries = state.journal.list(filter, limit);
+    Ok(Json(EntryList { entries }))
 }
 
+/// Check how many requests matched.
+///
 /// 202 when the count is within bounds (default: at least one), else 406 with what was found.
+#[utoipa::path(post, path = "/_emulator/journal/verify", tag = "journal",
+    operation_id = "verify_journal",
+    request_body = Verification,
+    responses(
+        (status = 202, description = "The count is within the bounds"),
+        (status = 406, description = "It is not: what was expected and found", body = VerifyMismatch),
+        (status = 400, description = "route missing", body = ControlErrorBody),
+    ))]
 async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Response, ControlError> {
     let verification: Verification = json_body(&body)?;
     Ok(match state.journal.verify(verification)? {
@@ -57,64 +89,9 @@ async fn verify(State(state): State<AppState>, body: Bytes) -> Result<Response, 
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Wait {
-    route: Option<String>,
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default)]
-    api_key: Option<String>,
-    #[serde(default)]
-    user: Option<String>,
-    /// Default 5 s; at most `server.request_timeout` less a second.
-    #[serde(default)]
-    timeout: Option<SignedDuration>,
-}
-
-/// 200 with the newest matching entry (it may have arrived before the call), 408 at timeout.
-async fn wait(State(state): State<AppState>, body: Bytes) -> Result<Response, ControlError> {
-    let wait: Wait = json_body(&body)?;
-    if wait.route.is_none() {
-        return Err(ControlError::invalid(
-            "route",
-            "a route template such as \"/refresh\" is required",
-        ));
-    }
-    let seconds = match &wait.timeout {
-        Some(timeout) => timeout.seconds("timeout")?,
-        None => 5,
-    };
-    // A wait must end before the request timeout would cut it off with a 503.
-    let longest = state
-        .settings()
-        .server
-        .request_timeout
-        .as_secs()
-        .saturating_sub(1) as i64;
-    if !(0..=longest).contains(&seconds) {
-        return Err(ControlError::invalid(
-            "timeout",
-            format!("must be between 0s and {longest}s (server.request_timeout less a second)"),
-        ));
-    }
-    let filter = EntryFilter {
-        route: wait.route,
-        status: wait.status,
-        api_key: wait.api_key,
-        user: wait.user,
-    };
-    let timeout = std::time::Duration::from_secs(seconds as u64);
-    Ok(match state.journal.wait(filter, timeout).await {
-        Some(entry) => Json(entry).into_response(),
-        None => (
-            StatusCode::REQUEST_TIMEOUT,
-            Json(json!({ "error": "no matching request arrived before the timeout" })),
-        )
-            .into_response(),
-    })
-}
-
+/// Clear the journal.
+#[utoipa::path(delete, path = "/_emulator/journal", tag = "journal", operation_id = "clear_journal",
+    responses((status = 204, description = "Cleared")))]
 async fn clear(State(state): State<AppState>) -> StatusCode {
     state.journal.clear();
     StatusCode::NO_CONTENT

@@ -1,24 +1,28 @@
 //! The control plane, `/_emulator/*` (`docs/protocol.md#control-plane`): JSON over HTTP so a test
 //! in any language can drive the emulator, and one HTML page over it for people (`dashboard/`).
-//! Guarded by [`crate::http::middleware::control_access`].
+//! Guarded by [`crate::http::middleware::control_access`]. Every route is declared with
+//! `#[utoipa::path]` and registered with `routes!`, so it is in `openapi.json`
+//! (`docs/architecture.md#where-to-add`).
 
 mod api_keys;
 mod clock;
 mod dashboard;
 mod faults;
 mod journal;
+mod journal_wait;
 mod keys;
+mod openapi;
 mod refresh_tokens;
 mod reset;
 mod tokens;
 mod users;
 
-use axum::Router;
+use axum::{Extension, Router};
 
 use crate::app::AppState;
 
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
+    let (router, api) = openapi::start()
         .merge(clock::router())
         .merge(tokens::router())
         .merge(refresh_tokens::router())
@@ -29,6 +33,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(journal::router())
         .merge(faults::router())
         .merge(dashboard::router())
+        .merge(openapi::router())
+        .split_for_parts();
+    router
+        .layer(Extension(openapi::finish(api)))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             crate::http::middleware::control_access::control_plane_access,

@@ -1,20 +1,23 @@
 //! `GET /_emulator/refresh-tokens`, `DELETE /_emulator/refresh-tokens/{id}` and
 //! `DELETE /_emulator/refresh-tokens?user=&api_key=`.
 
+use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::{ControlError, ProviderError};
+use crate::http::error::ControlErrorBody;
 use crate::http::params::Params;
-use crate::service::TokenSelection;
+use crate::service::{RefreshTokenInfo, TokenSelection};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/_emulator/refresh-tokens", get(list).delete(revoke_all))
-        .route("/_emulator/refresh-tokens/{id}", delete(revoke_one))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, revoke_all))
+        .routes(routes!(revoke_one))
 }
 
 /// The query, parsed as strictly as the provider's, with errors in the control plane's JSON.
@@ -32,32 +35,79 @@ fn selection(params: &Params) -> TokenSelection<'_> {
     }
 }
 
+/// Refresh-token metadata, newest first; never the token or its hash.
+#[derive(Serialize, ToSchema)]
+struct RefreshTokenList {
+    refresh_tokens: Vec<RefreshTokenInfo>,
+}
+
+/// How many live tokens a revocation revoked.
+#[derive(Serialize, ToSchema)]
+struct Revoked {
+    revoked: u64,
+}
+
+/// List refresh tokens, optionally of one user and/or key.
+#[utoipa::path(get, path = "/_emulator/refresh-tokens", tag = "refresh-tokens",
+    operation_id = "list_refresh_tokens",
+    params(
+        ("user" = Option<String>, Query, description = "uid or nick of a user"),
+        ("api_key" = Option<String>, Query, description = "an API key as clients present it"),
+    ),
+    responses(
+        (status = 200, description = "Matching refresh tokens", body = RefreshTokenList),
+        (status = 400, description = "A query parameter given twice", body = ControlErrorBody),
+        (status = 404, description = "Unknown user or key (field user or api_key)",
+            body = ControlErrorBody),
+    ))]
 async fn list(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, ControlError> {
+) -> Result<Json<RefreshTokenList>, ControlError> {
     let params = params(query)?;
-    let tokens = state.refresh_tokens.list(&selection(&params)).await?;
-    Ok(Json(json!({ "refresh_tokens": tokens })))
+    let refresh_tokens = state.refresh_tokens.list(&selection(&params)).await?;
+    Ok(Json(RefreshTokenList { refresh_tokens }))
 }
 
+/// Revoke one refresh token.
+#[utoipa::path(delete, path = "/_emulator/refresh-tokens/{id}", tag = "refresh-tokens",
+    operation_id = "revoke_refresh_token",
+    params(("id" = i64, Path, description = "the id the listing shows")),
+    responses(
+        (status = 200, description = "1, or 0 when it was revoked already", body = Revoked),
+        (status = 400, description = "The id is not a number", body = ControlErrorBody),
+        (status = 404, description = "No refresh token with that id", body = ControlErrorBody),
+    ))]
 async fn revoke_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ControlError> {
+) -> Result<Json<Revoked>, ControlError> {
     let id = id
         .parse::<i64>()
         .map_err(|_| ControlError::invalid("id", format!("{id:?} is not a refresh-token id")))?;
-    Ok(Json(
-        json!({ "revoked": state.refresh_tokens.revoke(id).await? }),
-    ))
+    let revoked = state.refresh_tokens.revoke(id).await?;
+    Ok(Json(Revoked { revoked }))
 }
 
+/// Revoke every live refresh token of a user and/or key.
+#[utoipa::path(delete, path = "/_emulator/refresh-tokens", tag = "refresh-tokens",
+    operation_id = "revoke_refresh_tokens",
+    params(
+        ("user" = Option<String>, Query, description = "uid or nick of a user"),
+        ("api_key" = Option<String>, Query, description = "an API key as clients present it"),
+    ),
+    responses(
+        (status = 200, description = "How many were revoked", body = Revoked),
+        (status = 400, description = "Neither user nor api_key given (field user), or a query \
+            parameter given twice", body = ControlErrorBody),
+        (status = 404, description = "Unknown user or key (field user or api_key)",
+            body = ControlErrorBody),
+    ))]
 async fn revoke_all(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, ControlError> {
+) -> Result<Json<Revoked>, ControlError> {
     let params = params(query)?;
     let revoked = state.refresh_tokens.revoke_all(&selection(&params)).await?;
-    Ok(Json(json!({ "revoked": revoked })))
+    Ok(Json(Revoked { revoked }))
 }

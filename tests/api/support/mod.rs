@@ -1,12 +1,13 @@
 //! Everything the integration tests share, each concern in one place: the configuration
 //! ([`setup`]), the in-process server ([`app`]), requests and answers ([`http`]), a browser with
-//! cookies ([`browser`]), the Entry API and control plane ([`client_loop`]), an independent JWT
-//! verifier ([`jwt`]) and forger ([`forge`]), the built binary ([`process`]) and HTTP over raw
-//! TCP ([`raw_http`]). Test modules take it all with `use crate::support::*`.
+//! cookies ([`browser`]), the Entry API and control plane ([`client_loop`]), what
+//! `docs/protocol.md` promises ([`docs`]), an independent JWT verifier ([`jwt`]) and forger
+//! ([`forge`]), the built binary ([`process`]) and HTTP over raw TCP ([`raw_http`]). Test modules take it all with `use crate::support::*`.
 
 pub mod app;
 pub mod browser;
 pub mod client_loop;
+pub mod docs;
 pub mod forge;
 pub mod http;
 pub mod jwt;
@@ -17,6 +18,7 @@ pub mod setup;
 pub use app::*;
 pub use browser::*;
 pub use client_loop::*;
+pub use docs::*;
 pub use forge::*;
 pub use http::*;
 pub use jwt::*;

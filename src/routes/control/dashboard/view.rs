@@ -45,19 +45,12 @@ pub struct FaultRow {
 
 impl FaultRow {
     fn of(fault: FaultView) -> Self {
+        let effect = fault.effect();
         let matches = [
             fault.api_key.map(|k| format!("key {k}")),
             fault.user.map(|u| format!("user {u}")),
         ];
         let matches: Vec<String> = matches.into_iter().flatten().collect();
-        // The action as queued: `status` first (with `body`, `headers`), else its one member.
-        let effect = match fault.action.iter().next() {
-            Some((name, value)) => format!(
-                "{name} {}",
-                value.as_str().map_or(value.to_string(), str::to_owned)
-            ),
-            None => String::new(),
-        };
         Self {
             id: fault.id,
             route: fault.route,

@@ -1,0 +1,53 @@
+//! What `docs/protocol.md` promises, read from the file itself so the tests hold the code to it.
+
+use std::collections::BTreeSet;
+
+/// `(method, path template)`, e.g. `("GET", "/_emulator/users/{uid}")`.
+pub type Route = (String, String);
+
+/// The routes of the control-plane endpoint table (`docs/protocol.md#control-endpoints`): one
+/// row per path, its methods as code spans in the first cell, the path in the second.
+pub fn documented_control_routes() -> BTreeSet<Route> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/protocol.md");
+    let protocol = std::fs::read_to_string(path).expect("docs/protocol.md");
+    let (_, after) = protocol
+        .split_once(r#"<a id="control-endpoints"></a>"#)
+        .expect("the control-endpoints anchor");
+    let table = after
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .skip(2); // the header and the |---| line
+    let mut routes = BTreeSet::new();
+    for row in table {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let methods = code_spans(cells[1]);
+        let paths = code_spans(cells[2]);
+        assert_eq!(paths.len(), 1, "one path per row: {row}");
+        assert!(!methods.is_empty(), "methods in: {row}");
+        for method in methods {
+            routes.insert((method, paths[0].clone()));
+        }
+    }
+    routes
+}
+
+/// The contents of the `` `...` `` spans in a table cell.
+fn code_spans(cell: &str) -> Vec<String> {
+    cell.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether a concrete `path` is an instance of `template` (`{name}` matches one segment).
+pub fn matches_template(template: &str, path: &str) -> bool {
+    let template: Vec<&str> = template.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    template.len() == path.len()
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}') && !p.is_empty()))
+}
