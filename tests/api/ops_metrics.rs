@@ -153,6 +153,32 @@ async fn a_request_id_sent_by_the_client_is_returned_unchanged() {
     }
 }
 
+#[tokio::test]
+async fn a_request_id_that_is_long_odd_or_given_twice_is_replaced_by_a_fresh_uuid() {
+    let app = TestApp::spawn().await;
+    let long = "a".repeat(5000);
+    let cases: [(&[&str], &str); 5] = [
+        (&[long.as_str()], "5,000 characters"),
+        (&[r#"x" status=200 route=/fake"#], "text that forges log fields"),
+        (&["lb trace"], "a space"),
+        (&[""], "empty"),
+        (&["one", "two"], "two ids"),
+    ];
+    for (ids, case) in cases {
+        let mut request = app.api.get(app.url("/health/live"));
+        for id in ids {
+            request = request.header("x-request-id", *id);
+        }
+        let response = send(request).await;
+        let echoed = header(&response, "x-request-id").unwrap_or_default();
+        assert!(uuid_like(echoed), "{case}: got {echoed:?}");
+    }
+}
+
+fn uuid_like(id: &str) -> bool {
+    id.len() == 36 && id.split('-').map(str::len).eq([8, 4, 4, 4, 12])
+}
+
 /// The value of the sample `name{labels}` (all of them, in any order), if exported.
 fn sample(metrics: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     let mut wanted: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();

@@ -12,6 +12,7 @@ mod in_flight;
 mod journal;
 mod load_shed;
 mod panic;
+mod request_id;
 mod request_metrics;
 mod security_headers;
 mod trace;
@@ -71,6 +72,8 @@ pub fn apply(
                 .layer(from_fn_with_state(in_flight, in_flight::count_in_flight))
                 // Oversized request targets and headers: 414 / 431, before any work.
                 .layer(from_fn(head_limits::limit_head))
+                // A client's request id only when it is short and plain (it reaches the logs).
+                .layer(from_fn(request_id::drop_unsafe_request_id))
                 // A request id for every request (a client's own is kept), echoed back.
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(PropagateRequestIdLayer::x_request_id())
