@@ -137,6 +137,10 @@ fn parse_absolute(raw: &str) -> Result<Url, String> {
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
         return Err("it must be an absolute http or https URL, a loopback URL or oob".into());
     }
+    if broken_percent_sequence(raw) {
+        // The URL parser passes a stray `%` through, so `Location` would carry it as is.
+        return Err("it contains a % that is not followed by two hex digits".into());
+    }
     let url = Url::parse(raw).map_err(|e| format!("it is not a valid URL ({e})"))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err("it must not contain user information".into());
@@ -148,6 +152,16 @@ fn parse_absolute(raw: &str) -> Result<Url, String> {
         return Err("it has no host".into());
     }
     Ok(url)
+}
+
+fn broken_percent_sequence(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    })
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -32,6 +32,16 @@ async fn user(
     caller: CallerKey,
     headers: HeaderMap,
 ) -> Result<(Extension<JournalNote>, Json<EntryApiUser>), EntryApiError> {
+    // Two tokens are refused rather than one picked: another reader could pick the other.
+    if headers
+        .get_all(header::AUTHORIZATION)
+        .iter()
+        .nth(1)
+        .is_some()
+    {
+        let twice = "Authorization header is given more than once.";
+        return Err(EntryApiError::Unauthorized(twice.into()));
+    }
     // A header that is not text is as good as a malformed one.
     let authorization = headers
         .get(header::AUTHORIZATION)

@@ -122,3 +122,36 @@ async fn sql_looking_values_are_ordinary_unknown_values() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_header_given_twice_is_refused_like_a_parameter_given_twice() {
+    let app = TestApp::spawn().await;
+    let refresh = app.refresh_token().await;
+    let minted = mint(&app, serde_json::json!({"user": USER_NICK})).await;
+    let bearer = format!("Bearer {}", minted["jwt"].as_str().unwrap());
+    let refresh_url = app.url(&format!(
+        "/refresh?{}",
+        form_query(&[("refresh", &refresh)])
+    ));
+    for keys in [[KEY_WITH_REFRESH, KEY_WITH_REFRESH], ["", KEY_WITH_REFRESH]] {
+        let request = app.api.get(&refresh_url);
+        let request = keys.iter().fold(request, |r, k| r.header("x-api-key", *k));
+        let response = send(request).await;
+        assert_eq!(response.status(), 400, "{keys:?}");
+        assert_eq!(
+            text(response).await,
+            r#"Header "X-Api-Key" is given more than once."#
+        );
+    }
+
+    let twice = app
+        .api
+        .get(app.url("/user"))
+        .header("x-api-key", KEY_WITH_REFRESH)
+        .header("authorization", &bearer)
+        .header("authorization", "Bearer forged");
+    let detail = "Authorization header is given more than once.";
+    assert_problem(send(twice).await, 401, detail, "two Authorization headers").await;
+    let once = user(&app, Some(&bearer), Key::Header(KEY_WITH_REFRESH)).await;
+    assert_eq!(once.status(), 200, "one of each is served");
+}

@@ -29,6 +29,9 @@ const PARSER_CONFUSION: &[&str] = &[
     "http://localhost.evil.test/cb",
     "http://127.0.0.1:80@evil.test/cb",
     "http://[::1]@evil.test",
+    "http://localhost/cb%",
+    "http://localhost/cb%2",
+    "http://localhost/cb?x=%zz",
 ];
 
 #[tokio::test]

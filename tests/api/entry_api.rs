@@ -216,3 +216,19 @@ const MISSING_CLAIM: &str = "Token is missing one of its required claims.";
 const NO_KEY: &str =
     "The given token requires an API key, but no x-api-key header or apiKey URL parameter found.";
 const FORBIDDEN: &str = "Given API key is not authorized to use Entry API.";
+
+#[tokio::test]
+async fn a_token_with_critical_extensions_is_refused_as_no_valid_jwt() {
+    let server = server("").await;
+    let Jwt { payload, .. } = Jwt::parse(&jwt(&server, "stiksels").await);
+    // RFC 7515 section 4.1.11: extensions listed in `crit` must be understood; none are here.
+    for header in [
+        r#"{"typ":"JWT","alg":"RS256","crit":["exp"],"exp":1}"#,
+        r#"{"typ":"JWT","alg":"RS256","crit":["http://example.invalid/ext"]}"#,
+        r#"{"typ":"JWT","alg":"RS256","crit":[]}"#,
+    ] {
+        let token = sign_rs256(&signing_key(&server), header, &payload);
+        let detail = format!("Token \"{token}\" is not a valid JWT.");
+        assert_problem(user_with(&server, &token).await, 401, &detail, header).await;
+    }
+}

@@ -159,7 +159,10 @@ async fn a_request_id_that_is_long_odd_or_given_twice_is_replaced_by_a_fresh_uui
     let long = "a".repeat(5000);
     let cases: [(&[&str], &str); 5] = [
         (&[long.as_str()], "5,000 characters"),
-        (&[r#"x" status=200 route=/fake"#], "text that forges log fields"),
+        (
+            &[r#"x" status=200 route=/fake"#],
+            "text that forges log fields",
+        ),
         (&["lb trace"], "a space"),
         (&[""], "empty"),
         (&["one", "two"], "two ids"),

@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::error::Failure;
+use crate::error::{Failure, ProviderError};
 use crate::http::params::Params;
 use crate::model::ApiKey;
 use crate::service::JournalNote;
@@ -32,6 +32,18 @@ pub async fn resolve_api_key(
         Ok(params) => params,
         Err(error) => return error.into_response(),
     };
+    // A header given twice is refused as a parameter given twice is: two readers could
+    // otherwise disagree on which one counts (`docs/protocol.md#provider-routes`).
+    if request
+        .headers()
+        .get_all("x-api-key")
+        .iter()
+        .nth(1)
+        .is_some()
+    {
+        let twice = "Header \"X-Api-Key\" is given more than once.";
+        return ProviderError::BadRequest(twice.into()).into_response();
+    }
     let from_header = || {
         let value = request.headers().get("x-api-key")?;
         // A header that is not text cannot be a configured key: keep it as presented-but-unknown.

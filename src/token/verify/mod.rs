@@ -69,6 +69,11 @@ pub fn check(
     if URL_SAFE_NO_PAD.decode(signature).is_err() {
         return Err(Refusal::NotAJwt);
     }
+    // RFC 7515 section 4.1.11: a token is invalid when `crit` lists an extension the recipient
+    // does not understand, and this check understands none (an empty list is invalid too).
+    if header.contains_key("crit") {
+        return Err(Refusal::NotAJwt);
+    }
     // `alg: none`, HS256 with the public key as secret, or any other algorithm: refused here.
     if header.get("alg").and_then(Value::as_str) != Some("RS256") {
         return Err(Refusal::BadSignature);
