@@ -33,6 +33,9 @@ pub use shared_state::{ClockRow, Snapshot};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long readiness waits for the lock before calling the database not writable.
 const PROBE_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
+/// Free space below which readiness calls the database not writable: a probe's one-row write
+/// can still succeed on a full disk (it reuses pages), while issuing a token needs new ones.
+pub const MIN_FREE_BYTES: u64 = 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -99,7 +102,25 @@ impl Store {
         .await?;
         tx.rollback().await?;
         sqlx::Connection::close(conn).await?;
+        let free = self.free_space()?;
+        anyhow::ensure!(
+            free >= MIN_FREE_BYTES,
+            "only {free} bytes free on the database's filesystem (at least {MIN_FREE_BYTES} needed)"
+        );
         Ok(())
+    }
+
+    /// Bytes an unprivileged writer may still use on the database's filesystem (all of them
+    /// for an in-memory database).
+    fn free_space(&self) -> anyhow::Result<u64> {
+        let file = self.options.get_filename();
+        if file.as_os_str().is_empty() || file == Path::new(":memory:") {
+            return Ok(u64::MAX);
+        }
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+        let stats = rustix::fs::statvfs(dir.unwrap_or(Path::new(".")))
+            .context("cannot read the free space of the database's filesystem")?;
+        Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
     pub async fn close(&self) {

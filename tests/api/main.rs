@@ -39,6 +39,7 @@ mod dashboard;
 mod entry_api;
 mod fault_effects;
 mod faults;
+mod full_disk;
 mod journal;
 mod keycloak;
 mod mint;
