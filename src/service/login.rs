@@ -7,7 +7,8 @@ use std::sync::Arc;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{Attempt, Context, SESSION_TTL_SECONDS};
+use super::guessing::Attempt;
+use super::{Context, SESSION_TTL_SECONDS};
 use crate::destination::Destination;
 use crate::error::ProviderError;
 use crate::model::{ApiKey, User};

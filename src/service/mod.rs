@@ -38,7 +38,6 @@ pub use entry_api::{EntryApiService, EntryApiUser};
 pub use fault_input::FaultInput;
 pub use fault_view::FaultView;
 pub use faults::{ClaimedFault, FaultService, QueuedFault};
-pub use guessing::Attempt;
 pub use health::HealthService;
 pub use issue::IssuedTokens;
 pub use journal::{EntryFilter, JournalEntry, JournalNote};

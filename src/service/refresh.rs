@@ -5,7 +5,8 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::{Attempt, Context, MISSING_REFRESH};
+use super::guessing::Attempt;
+use super::{Context, MISSING_REFRESH};
 use crate::error::ProviderError;
 use crate::model::{ApiKey, Permission};
 use crate::secret::OpaqueToken;
