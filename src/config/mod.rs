@@ -4,6 +4,7 @@
 //! interface.
 
 mod load;
+mod rate_limits;
 #[cfg(test)]
 mod tests;
 mod validate;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::Permission;
 pub use crate::secret::Secret;
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
+pub use rate_limits::RateLimitSettings;
 
 /// Everything the emulator is configured with.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -28,6 +30,8 @@ pub struct Settings {
     pub login: LoginSettings,
     pub admin: AdminSettings,
     pub log: LogSettings,
+    /// Failed refreshes and logins per client address and API key.
+    pub rate_limits: RateLimitSettings,
     /// The API keys clients present as `apiKey` / `X-Api-Key`.
     #[serde(default)]
     pub api_keys: Vec<ApiKeySettings>,

@@ -110,6 +110,13 @@ fn each_validation_rule_refuses_with_a_message_naming_the_key() {
         (api_keys_then("key = \"k\"\ndestinations = [\"ftp://x.test/\"]"), "api_keys[1].destinations[0]", "a destination that is not http(s)"),
         (api_keys_then("key = \"k\"\ndestinations = [\"*\", \"https://a.test/#f\"]"), "api_keys[1].destinations[1]", "a destination with a fragment"),
         ("[login]\nheadless_user = \"nobody\"".to_owned(), "login.headless_user", "a headless user that is not configured"),
+        ("[rate_limits]\naddress_burst = 0".to_owned(), "rate_limits.address_burst", "no failure allowed at all"),
+        ("[rate_limits]\nkey_burst = 10001".to_owned(), "rate_limits.key_burst", "a burst beyond 10,000"),
+        ("[rate_limits]\naddress_burst = -1".to_owned(), "rate_limits.address_burst", "a negative burst"),
+        ("[rate_limits]\naddress_replenish = \"0s\"".to_owned(), "rate_limits.address_replenish", "a budget that never runs out"),
+        ("[rate_limits]\nkey_replenish = \"2h\"".to_owned(), "rate_limits.key_replenish", "an interval beyond an hour"),
+        ("[rate_limits]\nkey_replenish = \"soon\"".to_owned(), "rate_limits.key_replenish", "an interval that is not a duration"),
+        ("[rate_limits]\nexempt_loopback = \"yes\"".to_owned(), "rate_limits.exempt_loopback", "an exemption that is not a boolean"),
     ];
     for (change, key, case) in cases {
         let config = valid_but(&change);
@@ -149,6 +156,25 @@ fn refresh_ttl_is_none_or_a_duration() {
 
         assert_eq!(settings.token.refresh_ttl, expected, "{case}");
     }
+}
+
+#[test]
+fn rate_limits_are_on_for_every_address_by_default_and_each_setting_can_be_changed() {
+    let defaults = settings_from_toml(&valid_but("")).unwrap_or_else(|e| panic!("{e}"));
+    let changed = valid_but(
+        "[rate_limits]\nenabled = false\naddress_burst = 1\naddress_replenish = \"1ms\"\n\
+         key_burst = 10000\nkey_replenish = \"1h\"\nexempt_loopback = true",
+    );
+
+    let changed = settings_from_toml(&changed).unwrap_or_else(|e| panic!("{e}"));
+
+    let limits = &defaults.rate_limits;
+    assert!(limits.enabled && !limits.exempt_loopback, "{limits:?}");
+    let limits = &changed.rate_limits;
+    assert!(!limits.enabled && limits.exempt_loopback, "{limits:?}");
+    assert_eq!((limits.address_burst, limits.key_burst), (1, 10_000));
+    assert_eq!(limits.address_replenish, Duration::from_millis(1));
+    assert_eq!(limits.key_replenish, Duration::from_secs(3600));
 }
 
 #[test]

@@ -97,6 +97,7 @@ impl Settings {
         if self.access_ttl().is_zero() {
             return Err("key `token.access_ttl`: must be longer than 0s".into());
         }
+        self.rate_limits.validate()?;
         self.validate_users()?;
         self.validate_api_keys()?;
         if self.login.mode == LoginMode::Headless {

@@ -25,6 +25,10 @@ pub enum ProviderError {
     /// 404 `Not found.`
     #[error("not found")]
     NotFound,
+    /// 429 `Too many failed attempts; try again later.` with `Retry-After: <retry_after>`
+    /// (seconds): too many failed refreshes or logins (`docs/protocol.md#rate-limits`).
+    #[error("too many failed attempts")]
+    TooManyRequests { retry_after: u64 },
     #[error(transparent)]
     Failure(#[from] Failure),
 }

@@ -1,5 +1,5 @@
 //! HTTP plumbing shared by the route modules: the error mapping of each wire surface, the
-//! request pipeline, strict parameter parsing, cookies and HTML pages.
+//! request pipeline, strict parameter parsing, cookies, HTML pages and the client's address.
 
 pub mod connection;
 pub mod cookies;
@@ -7,6 +7,7 @@ pub mod error;
 pub mod middleware;
 pub mod pages;
 pub mod params;
+pub mod peer;
 
 pub use error::text;
 

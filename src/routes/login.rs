@@ -14,6 +14,7 @@ use crate::error::{Failure, ProviderError};
 use crate::fault::FaultRoute;
 use crate::http::middleware::faults::apply_faults;
 use crate::http::params::Params;
+use crate::http::peer::PeerAddress;
 use crate::http::{self, cookies};
 use crate::service::{JournalNote, LoginAction, LoginSubmission, SubmitOutcome};
 
@@ -43,6 +44,7 @@ async fn show(
 
 async fn submit(
     State(state): State<AppState>,
+    PeerAddress(peer): PeerAddress,
     jar: CookieJar,
     body: Bytes,
 ) -> Result<Response, ProviderError> {
@@ -73,6 +75,7 @@ async fn submit(
                 password: &password,
                 browser: browser.as_deref(),
                 old_session: old_session.as_deref(),
+                peer,
             })
             .await
     })

@@ -13,6 +13,7 @@ use crate::fault::FaultRoute;
 use crate::http::middleware::api_key::{CallerKey, resolve_api_key};
 use crate::http::middleware::faults::apply_faults;
 use crate::http::params::Params;
+use crate::http::peer::PeerAddress;
 use crate::service::JournalNote;
 use crate::token::token_id;
 
@@ -36,6 +37,7 @@ async fn refresh(
     State(state): State<AppState>,
     params: Params,
     caller: CallerKey,
+    PeerAddress(peer): PeerAddress,
 ) -> Result<Response, ProviderError> {
     let refreshed = state
         .refresh
@@ -43,6 +45,7 @@ async fn refresh(
             caller.key.as_deref(),
             caller.presented.is_some(),
             params.get("refresh"),
+            peer,
         )
         .await?;
     let access = token_id(&refreshed.jwt);

@@ -12,6 +12,7 @@ use crate::store::Store;
 use crate::token::{KeyRing, KeyRingCell, TokenService};
 
 use super::accounts::{key_row, user_row};
+use super::guessing::Guessing;
 use super::housekeeping::Housekeeping;
 use super::journal::Journal;
 use super::shared::SharedState;
@@ -25,6 +26,8 @@ pub(crate) struct Context {
     pub housekeeping: Housekeeping,
     /// What this process answered (per process, bounded).
     pub journal: Journal,
+    /// Failure budgets of client addresses and API keys (per process).
+    pub guessing: Guessing,
 }
 
 impl Context {
@@ -49,6 +52,7 @@ impl Context {
             tokens: TokenService::new(&settings, ring),
             housekeeping: Housekeeping::default(),
             journal: Journal::default(),
+            guessing: Guessing::start(&settings.rate_limits),
             shared,
             store,
             settings: Arc::new(settings),

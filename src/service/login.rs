@@ -1,11 +1,13 @@
 //! The login form (`docs/protocol.md#login`): a CSRF token bound to the browser that started the
 //! flow, the credentials check, and the atomic finish (flow consumed, new session, refresh token).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::guessing::Attempt;
 use super::{Context, SESSION_TTL_SECONDS};
 use crate::destination::Destination;
 use crate::error::ProviderError;
@@ -37,6 +39,8 @@ pub struct LoginSubmission<'a> {
     pub password: &'a str,
     pub browser: Option<&'a str>,
     pub old_session: Option<&'a str>,
+    /// The client's address, for the rate limit on guessing.
+    pub peer: Option<IpAddr>,
 }
 
 pub enum SubmitOutcome {
@@ -88,6 +92,15 @@ impl LoginService {
             self.ctx.store.delete_flow(&flow.id).await?;
             return Err(ProviderError::Rejected);
         }
+        // A password can be guessed: once the budget is spent, refuse before checking it, so a
+        // blocked guesser cannot tell a right password from a wrong one; a right one spends
+        // nothing (`docs/reliability.md#guessing`).
+        let key = self.flow_key(&flow);
+        let attempt = Attempt {
+            peer: form.peer,
+            key: key.as_deref(),
+        };
+        self.ctx.guessing.check(attempt)?;
         let user = self
             .ctx
             .directory()
@@ -96,30 +109,30 @@ impl LoginService {
         let Some(user) = user else {
             tracing::info!("login refused: wrong username or password");
             crate::metrics::refused("wrong_credentials");
-            return Ok(SubmitOutcome::WrongCredentials(self.page_for(
-                &flow,
-                browser,
-                form.username,
-                true,
-            )));
+            self.ctx.guessing.failed(attempt)?;
+            let page = self.page_for(&flow, browser, form.username, true);
+            return Ok(SubmitOutcome::WrongCredentials(page));
         };
-        self.finish_login(&flow, &user, form.old_session).await
+        self.finish_login(&flow, &user, key, form.old_session).await
+    }
+
+    /// The key that started the flow, if it is still configured.
+    fn flow_key(&self, flow: &FlowRecord) -> Option<Arc<ApiKey>> {
+        let hash = TokenHash(flow.api_key_hash.as_deref()?.try_into().ok()?);
+        self.ctx.directory().api_key_by_hash(&hash)
     }
 
     async fn finish_login(
         &self,
         flow: &FlowRecord,
         user: &User,
+        key: Option<Arc<ApiKey>>,
         old_session: Option<&str>,
     ) -> Result<SubmitOutcome, ProviderError> {
         let ctx = &self.ctx;
         let now = ctx.now();
         // The key decides at the end whether a refresh token is issued (new_refresh_token
         // checks its permission), so the flow only needs to remember which key started it.
-        let key = flow.api_key_hash.as_deref().and_then(|h| {
-            let hash = TokenHash(h.try_into().ok()?);
-            ctx.directory().api_key_by_hash(&hash)
-        });
         let refresh = ctx.new_refresh_token(user, key.as_deref(), now);
         let session = OpaqueToken::generate();
         let record = SessionRecord {

@@ -12,6 +12,7 @@ mod entry_api;
 mod fault_input;
 mod fault_view;
 mod faults;
+mod guessing;
 mod health;
 mod housekeeping;
 mod issue;

@@ -2,8 +2,10 @@
 //! that was issued to the calling key. Refresh tokens are not rotated, like upstream. Every
 //! check, in upstream's order, is in [`RefreshService::refresh`].
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
+use super::guessing::Attempt;
 use super::{Context, MISSING_REFRESH};
 use crate::error::ProviderError;
 use crate::model::{ApiKey, Permission};
@@ -34,10 +36,31 @@ impl RefreshService {
         Self { ctx }
     }
 
+    /// Upstream's checks ([`Self::check`]), then the rate limit on guessing: a refusal spends
+    /// one failure of the client address's and the key's budgets and becomes a 429 when they
+    /// have none left. A refresh token cannot be guessed (256 random bits), so the budget is
+    /// asked only once a request has failed: a refresh that succeeds is served even from a
+    /// blocked address, and a blocked guesser learns nothing, since every guess fails
+    /// (`docs/reliability.md#guessing`).
+    pub async fn refresh(
+        &self,
+        key: Option<&ApiKey>,
+        presented_key: bool,
+        token: Option<&str>,
+        peer: Option<IpAddr>,
+    ) -> Result<Refreshed, ProviderError> {
+        let refusal = match self.check(key, presented_key, token).await {
+            Err(refusal @ (ProviderError::Rejected | ProviderError::BadRequest(_))) => refusal,
+            served_or_failed => return served_or_failed,
+        };
+        self.ctx.guessing.failed(Attempt { peer, key })?;
+        Err(refusal)
+    }
+
     /// Upstream's order: the caller's API key must be known and hold `refresh` (else an empty
     /// 400), then `refresh` must be given (else `Missing refresh token`), then the token must be
     /// stored, live, not revoked, issued to this key and for a known user (else `invalid_grant`).
-    pub async fn refresh(
+    async fn check(
         &self,
         key: Option<&ApiKey>,
         presented_key: bool,

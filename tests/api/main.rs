@@ -19,6 +19,8 @@ mod logout;
 mod logs;
 mod oob;
 mod process;
+mod rate_limits;
+mod rate_limits_login;
 mod refresh;
 mod reliability;
 mod reset;

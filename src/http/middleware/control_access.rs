@@ -4,16 +4,14 @@
 //! that a browser sends for a page of another origin is refused whoever the caller is
 //! (`docs/reliability.md#cross-site-requests`).
 
-use std::net::SocketAddr;
-
-use axum::extract::connect_info::MockConnectInfo;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::error::ControlError;
+use crate::http::peer::peer_ip;
 use crate::secret::TokenHash;
 
 pub async fn control_plane_access(
@@ -23,14 +21,7 @@ pub async fn control_plane_access(
 ) -> Response {
     let expected = state.settings().admin.token.expose();
     let allowed = if expected.is_empty() {
-        // What the server sets, else what `MockConnectInfo` sets in tests: the same fallback
-        // axum's `ConnectInfo` extractor makes.
-        let extensions = request.extensions();
-        let peer = extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0)
-            .or_else(|| extensions.get::<MockConnectInfo<SocketAddr>>().map(|m| m.0))
-            .map(|addr| addr.ip());
+        let peer = peer_ip(request.extensions());
         if !peer.is_some_and(|ip| ip.is_loopback() || ip.to_canonical().is_loopback()) {
             tracing::warn!(
                 "control plane refused: peer is not loopback and no admin token is configured"
