@@ -26,8 +26,10 @@ pub(crate) struct Context {
     pub housekeeping: Housekeeping,
     /// What this process answered (per process, bounded).
     pub journal: Journal,
-    /// Failure budgets of client addresses and API keys (per process).
-    pub guessing: Guessing,
+    /// Failure budgets of client addresses and API keys (per process), one set for refresh
+    /// tokens and one for passwords: a client that fumbles refreshes can still log in.
+    pub refresh_guesses: Guessing,
+    pub password_guesses: Guessing,
 }
 
 impl Context {
@@ -52,7 +54,8 @@ impl Context {
             tokens: TokenService::new(&settings, ring),
             housekeeping: Housekeeping::default(),
             journal: Journal::default(),
-            guessing: Guessing::start(&settings.rate_limits),
+            refresh_guesses: Guessing::start(&settings.rate_limits),
+            password_guesses: Guessing::start(&settings.rate_limits),
             shared,
             store,
             settings: Arc::new(settings),

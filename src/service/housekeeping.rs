@@ -1,5 +1,6 @@
-//! Expired login flows and SSO sessions are purged at most once a minute (by the emulator
-//! clock), on the paths that add rows, so the tables stay small without a write per request.
+//! Expired login flows, SSO sessions and refresh tokens are purged at most once a minute (by the
+//! emulator clock), on the paths that add rows, so the tables stay small without a write per
+//! request. An expired refresh token is refused with the same `invalid_grant` either way.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 

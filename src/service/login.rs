@@ -100,7 +100,7 @@ impl LoginService {
             peer: form.peer,
             key: key.as_deref(),
         };
-        self.ctx.guessing.check(attempt)?;
+        self.ctx.password_guesses.check(attempt)?;
         let user = self
             .ctx
             .directory()
@@ -109,7 +109,7 @@ impl LoginService {
         let Some(user) = user else {
             tracing::info!("login refused: wrong username or password");
             crate::metrics::refused("wrong_credentials");
-            self.ctx.guessing.failed(attempt)?;
+            self.ctx.password_guesses.failed(attempt)?;
             let page = self.page_for(&flow, browser, form.username, true);
             return Ok(SubmitOutcome::WrongCredentials(page));
         };

@@ -53,7 +53,7 @@ impl RefreshService {
             Err(refusal @ (ProviderError::Rejected | ProviderError::BadRequest(_))) => refusal,
             served_or_failed => return served_or_failed,
         };
-        self.ctx.guessing.failed(Attempt { peer, key })?;
+        self.ctx.refresh_guesses.failed(Attempt { peer, key })?;
         Err(refusal)
     }
 

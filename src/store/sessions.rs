@@ -26,10 +26,11 @@ impl Store {
         .await
     }
 
-    /// Drops expired flows and sessions in one write transaction (housekeeping).
+    /// Drops expired flows, sessions and refresh tokens in one write transaction (housekeeping).
     pub async fn purge_expired(&self, now: i64) -> sqlx::Result<()> {
         let mut tx = self.begin_write().await?;
-        for table in ["flows", "sessions"] {
+        // Refresh tokens without a lifetime (`expires_at` NULL) never match.
+        for table in ["flows", "sessions", "refresh_tokens"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= ?"))
                 .bind(now)
                 .execute(&mut *tx)

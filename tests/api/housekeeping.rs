@@ -1,5 +1,5 @@
-//! Expired login flows and sessions do not pile up: they are purged (at most once a minute,
-//! by the emulator clock) when new flows are added.
+//! Expired login flows, sessions and refresh tokens do not pile up: they are purged (at most once
+//! a minute, by the emulator clock) when new flows are added.
 
 use crate::support::*;
 
@@ -40,5 +40,32 @@ async fn expired_flows_and_sessions_are_purged_when_new_flows_arrive() {
         rows(&app, "sessions").await,
         0,
         "the expired session is gone"
+    );
+}
+
+#[tokio::test]
+async fn expired_refresh_tokens_are_purged_too_and_live_ones_kept() {
+    let app = Setup {
+        refresh_ttl: "2h".into(),
+        ..Setup::default()
+    }
+    .spawn()
+    .await;
+    let old = app.refresh_token().await;
+    app.state().clock.advance(3 * 3600).await.unwrap();
+    let fresh = app.refresh_token().await; // this login's flow triggers the purge
+    assert_eq!(
+        rows(&app, "refresh_tokens").await,
+        1,
+        "the expired token is gone"
+    );
+    assert_eq!(
+        app.refresh_with(KEY_WITH_REFRESH, &fresh).await.status(),
+        200
+    );
+    let gone = app.refresh_with(KEY_WITH_REFRESH, &old).await;
+    assert_eq!(
+        text(gone).await,
+        "invalid_grant: Unknown or invalid refresh token."
     );
 }

@@ -100,3 +100,22 @@ async fn the_key_that_started_the_flow_has_a_budget_of_its_own() {
         "another key's flow from the same address is not"
     );
 }
+
+#[tokio::test]
+async fn failed_refreshes_do_not_spend_the_login_budget() {
+    let app = limits(1, "1h", 1000).spawn().await;
+    for _ in 0..3 {
+        let guess = app.refresh_with(KEY_WITH_REFRESH, "a-guess").await;
+        assert!(matches!(guess.status().as_u16(), 400 | 429));
+    }
+    assert_eq!(
+        app.refresh_with(KEY_WITH_REFRESH, "a-guess").await.status(),
+        429,
+        "refreshes are spent"
+    );
+    let login = app
+        .browser()
+        .log_in(&connect_query(KEY_WITH_REFRESH, APP_CALLBACK))
+        .await;
+    assert_eq!(login.status(), 303, "a login still goes through");
+}
