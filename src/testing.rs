@@ -37,6 +37,11 @@
 //! [`TestServer::restart`] stops a server gracefully and starts it again on the same database,
 //! to check that tokens survive a restart (`docs/reliability.md#crashes-and-restarts`).
 //!
+//! The rate limits on guessing apply as configured (`docs/protocol.md#rate-limits`): past 20
+//! failed refreshes or logins from loopback within seconds, a server answers 429. A suite that
+//! fails on purpose more often against one server can set `exempt_loopback = true` under
+//! `[rate_limits]` in its TOML.
+//!
 //! Test servers are quiet. Set `TEST_LOG=1` (any value but empty or `0`) to see their logs in
 //! the test output, which libtest shows for failing tests (and for all with `--nocapture`);
 //! `RUST_LOG` filters them as it does for the binary, default `info`. For example
