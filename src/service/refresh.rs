@@ -36,7 +36,7 @@ impl RefreshService {
         Self { ctx }
     }
 
-    /// Upstream's checks ([`Self::check`]), then the rate limit on guessing: a refusal spends
+    /// Upstream's checks (in `check`), then the rate limit on guessing: a refusal spends
     /// one failure of the client address's and the key's budgets and becomes a 429 when they
     /// have none left. A refresh token cannot be guessed (256 random bits), so the budget is
     /// asked only once a request has failed: a refresh that succeeds is served even from a
