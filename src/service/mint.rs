@@ -19,6 +19,7 @@ use crate::token::AccessOptions;
 #[serde(deny_unknown_fields)]
 pub struct MintRequest {
     /// uid or nick of a configured user.
+    #[schema(example = "stiksels")]
     pub user: String,
     /// A configured API key; with the `refresh` permission a refresh token is minted too.
     #[serde(default)]
