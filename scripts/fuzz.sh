@@ -71,8 +71,8 @@ common=(--checks "$checks" --max-examples "$max_examples" --seed "$seed" --max-r
 [[ -n $max_time ]] && common+=(--max-time "$max_time")
 bound=$((${max_time:-0} + 300))
 
-# Run $1: `st run` with the rest of the arguments, from the work directory (so no
-# schemathesis.toml of elsewhere applies and nothing is written into the clone).
+# `st` with the arguments after $1 (the run's name, which names its log), from the work
+# directory, so no schemathesis.toml of elsewhere applies and nothing is written into the clone.
 fuzz() {
   local name=$1
   shift
@@ -82,53 +82,62 @@ fuzz() {
 
 passed=0 failed=0
 record() {
-  local name=$1 status=$2
+  local name=$1 status=$2 log=$work/$1.log
+  touch "$log"
   # Schemathesis's own summary: failures, warnings, test cases, seed.
-  sed -n '/^=* SUMMARY =*$/,$p' "$work/$name.log" | grep -E '^(  |Seed|=)' || tail -20 "$work/$name.log"
+  sed -n '/^=* SUMMARY =*$/,$p' "$log" | grep -E '^(  |Seed|=)' || tail -20 "$log"
   if ((status == 0)); then
     passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "--- $name: failures"
-    sed -n '/^=* FAILURES =*$/,/^=* \(WARNINGS\|SUMMARY\) =*$/p' "$work/$name.log" | head -150
-    echo "--- $name: server log (errors)"
-    grep -E 'ERROR|panicked' "$work/$name/server.log" | head -20 || true
+    return
   fi
+  failed=$((failed + 1))
+  echo "--- $name: failures"
+  sed -n '/^=* FAILURES =*$/,/^=* \(WARNINGS\|SUMMARY\) =*$/p' "$log" | head -150
+  echo "--- $name: server log (errors)"
+  grep -E 'ERROR|panicked' "$work/$name/server.log" 2>/dev/null | head -20 || true
+}
+
+# Run $1 on a server of its own; one that does not start counts as a failure.
+run() {
+  local name=$1 status=0
+  if start_server "$name"; then
+    "fuzz_$name" || status=$?
+  else
+    status=1
+  fi
+  stop_server
+  record "$name" "$status"
 }
 
 # The control plane, except POST /_emulator/journal/wait: it blocks until a matching provider
 # request arrives or its timeout (up to server.request_timeout less a second) passes, and this
 # server answers no provider requests, so every generated wait would idle out. tests/api/journal.rs
 # covers it.
-status=0
-start_server control
-fuzz control run "$base/_emulator/openapi.json" --exclude-operation-id wait_journal || status=$?
-stop_server
-record control "$status"
+fuzz_control() {
+  fuzz control run "$base/_emulator/openapi.json" --exclude-operation-id wait_journal
+}
 
-status=0
-start_server provider
-fuzz provider run "$repo/docs/provider-openapi.json" --url "$base" || status=$?
-stop_server
-record provider "$status"
+fuzz_provider() {
+  fuzz provider run "$repo/docs/provider-openapi.json" --url "$base"
+}
 
 # The sample key from config/default.toml, and tokens minted for it through the control plane:
 # pinned, while everything else is still generated.
-status=0
-start_server client
-key=sample-key-with-refresh
-minted=$(curl -sf -X POST "$base/_emulator/tokens" -d "{\"user\":\"stiksels\",\"api_key\":\"$key\"}")
-jwt=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["jwt"])' <<<"$minted")
-refresh=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh"])' <<<"$minted")
-cat >"$work/client.toml" <<EOF
-[parameters]
-"query.apiKey" = "$key"
-"query.refresh" = "$refresh"
-EOF
-fuzz client --config-file "$work/client.toml" run "$repo/docs/provider-openapi.json" \
-  --url "$base" -H "Authorization: Bearer $jwt" || status=$?
-stop_server
-record client "$status"
+fuzz_client() {
+  local key=sample-key-with-refresh minted jwt refresh
+  minted=$(curl -sf -X POST "$base/_emulator/tokens" \
+    -d "{\"user\":\"stiksels\",\"api_key\":\"$key\"}") || return 1
+  jwt=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["jwt"])' <<<"$minted") || return 1
+  refresh=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh"])' <<<"$minted") \
+    || return 1
+  printf '[parameters]\n"query.apiKey" = "%s"\n"query.refresh" = "%s"\n' "$key" "$refresh" \
+    >"$work/client.toml"
+  fuzz client --config-file "$work/client.toml" run "$repo/docs/provider-openapi.json" \
+    --url "$base" -H "Authorization: Bearer $jwt"
+}
 
+for name in "${runs[@]}"; do
+  run "$name"
+done
 echo "$passed passed, $failed failed"
 ((failed == 0))
