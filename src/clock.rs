@@ -9,6 +9,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Stored in `frozen_at` while time runs.
 const RUNNING: i64 = i64::MIN;
 
+/// The moments the clock may be set to read (`docs/protocol.md#control-plane`): the unix epoch to
+/// the last second of the year 9999, RFC 3339's range. Every time derived from `now` (expiry,
+/// lifetimes, offsets) is a sum with it, so this bound keeps those sums far from overflowing.
+pub const SETTABLE: std::ops::RangeInclusive<i64> = 0..=253_402_300_799;
+
 #[derive(Debug, Default)]
 pub struct Clock {
     offset_seconds: AtomicI64,

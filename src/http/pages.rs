@@ -57,11 +57,22 @@ pub fn guarded(mut response: Response, csp: &str) -> Response {
     response
 }
 
-/// Unix seconds as UTC RFC 3339 (`2026-01-31T12:00:00Z`), for people; a moment before 1970 stays
-/// a number.
+/// Unix seconds as UTC RFC 3339 (`2026-01-31T12:00:00Z`), for people; a moment before 1970 or
+/// after 9999 stays a number. RFC 3339 has four-digit years, and humantime's `Display` fails
+/// beyond them, which `to_string` turns into a panic: a JWT's `exp` at `/oob` or a key's
+/// `retiring_at` on the dashboard can be that far out.
 pub fn utc_time(unix: i64) -> String {
+    use std::fmt::Write;
+
     let Ok(seconds) = u64::try_from(unix) else {
         return unix.to_string();
     };
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(seconds)).to_string()
+    let Some(moment) = UNIX_EPOCH.checked_add(Duration::from_secs(seconds)) else {
+        return unix.to_string();
+    };
+    let mut text = String::new();
+    match write!(text, "{}", humantime::format_rfc3339_seconds(moment)) {
+        Ok(()) => text,
+        Err(_) => unix.to_string(),
+    }
 }

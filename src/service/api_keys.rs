@@ -23,8 +23,10 @@ pub struct ApiKeyInput {
     /// When creating: the key clients will present; left out, a random one is made (and shown
     /// once, in the answer). When replacing: left out, or the key in the path.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "\\S")]
     pub key: Option<Secret>,
+    /// Not empty (nor only white space).
+    #[schema(pattern = "\\S")]
     pub name: String,
     /// What the key may do; anything else is a 400 naming `permissions`.
     // Strings, not `Permission`, so that `validated` can name the field in its 400.

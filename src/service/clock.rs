@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Context;
-use crate::clock::{ClockSetting, wall_seconds};
+use crate::clock::{ClockSetting, SETTABLE, wall_seconds};
 use crate::error::ControlError;
 use crate::store::ClockRow;
 
@@ -21,7 +21,8 @@ pub struct ClockChange {
     pub advance: Option<SignedDuration>,
     /// The offset from wall time, e.g. `"-1h"`.
     pub offset: Option<SignedDuration>,
-    /// Unix seconds the clock should read now.
+    /// Unix seconds the clock should read now, in 1970 to 9999.
+    #[schema(minimum = 0, maximum = 253_402_300_799_i64)]
     pub at: Option<i64>,
     /// `true`: time stands still (until unfrozen; `advance` and `at` still move it).
     pub frozen: Option<bool>,
@@ -72,12 +73,14 @@ impl ClockService {
 
     /// Moves the clock by `seconds` (negative: back).
     pub async fn advance(&self, seconds: i64) -> Result<ClockState, ControlError> {
-        self.store(self.ctx.clock().setting().advanced(seconds))
-            .await
+        let current = self.ctx.clock().setting();
+        let at = settable("advance", current.now().checked_add(seconds))?;
+        self.store(current.at(at)).await
     }
 
     /// Sets the offset from wall time, in seconds; time runs.
     pub async fn set_offset(&self, seconds: i64) -> Result<ClockState, ControlError> {
+        settable("offset", wall_seconds().checked_add(seconds))?;
         let setting = ClockSetting {
             offset_seconds: seconds,
             frozen_at: None,
@@ -88,9 +91,15 @@ impl ClockService {
     pub async fn change(&self, change: &ClockChange) -> Result<ClockState, ControlError> {
         let current = self.ctx.clock().setting();
         let moved = match (&change.advance, &change.offset, change.at) {
-            (Some(advance), None, None) => current.advanced(advance.seconds("advance")?),
-            (None, Some(offset), None) => current.at(wall_seconds() + offset.seconds("offset")?),
-            (None, None, Some(at)) => current.at(at),
+            (Some(advance), None, None) => {
+                let seconds = advance.seconds("advance")?;
+                current.at(settable("advance", current.now().checked_add(seconds))?)
+            }
+            (None, Some(offset), None) => {
+                let seconds = offset.seconds("offset")?;
+                current.at(settable("offset", wall_seconds().checked_add(seconds))?)
+            }
+            (None, None, Some(at)) => current.at(settable("at", Some(at))?),
             (None, None, None) if change.frozen.is_some() => current,
             _ => {
                 return Err(ControlError::invalid(
@@ -126,6 +135,16 @@ impl ClockService {
         );
         Ok(state)
     }
+}
+
+/// `now`, when the clock may be set to read it (`crate::clock::SETTABLE`); `None` overflowed.
+fn settable(field: &'static str, now: Option<i64>) -> Result<i64, ControlError> {
+    now.filter(|now| SETTABLE.contains(now)).ok_or_else(|| {
+        ControlError::invalid(
+            field,
+            "the clock must read between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z",
+        )
+    })
 }
 
 impl SignedDuration {

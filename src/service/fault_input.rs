@@ -30,7 +30,7 @@ const FRAMING_HEADERS: [&str; 4] = [
 #[serde(deny_unknown_fields)]
 pub struct FaultInput {
     /// `/connect`, `/login` (the form's submission), `/refresh` or `/user`.
-    #[schema(example = "/refresh")]
+    #[schema(example = "/refresh", pattern = "^/(connect|login|refresh|user)$")]
     pub route: String,
     /// The key as clients present it, or its name.
     #[serde(default)]
@@ -40,9 +40,11 @@ pub struct FaultInput {
     pub user: Option<String>,
     /// How many matching requests it affects (default 1).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub times: Option<i64>,
     /// Answer this status (200 to 599) instead.
     #[serde(default)]
+    #[schema(minimum = 200, maximum = 599)]
     pub status: Option<u16>,
     #[serde(default)]
     pub body: Option<String>,
@@ -56,9 +58,11 @@ pub struct FaultInput {
     /// Answer normally with the access token broken: `expired`, `bad_signature`,
     /// `unknown_kid`, `wrong_issuer` or `malformed`.
     #[serde(default)]
+    #[schema(pattern = "^(expired|bad_signature|unknown_kid|wrong_issuer|malformed)$")]
     pub token: Option<String>,
     /// Break the connection instead: `reset`, `empty` or `truncated`.
     #[serde(default)]
+    #[schema(pattern = "^(reset|empty|truncated)$")]
     pub connection: Option<String>,
 }
 

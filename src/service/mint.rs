@@ -2,12 +2,14 @@
 //! a login, optionally with extra claims, another lifetime, or already expired.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::Context;
+use crate::clock::SETTABLE;
 use crate::error::ControlError;
 use crate::token::AccessOptions;
 
@@ -17,6 +19,7 @@ use crate::token::AccessOptions;
 #[serde(deny_unknown_fields)]
 pub struct MintRequest {
     /// uid or nick of a configured user.
+    #[schema(example = "stiksels")]
     pub user: String,
     /// A configured API key; with the `refresh` permission a refresh token is minted too.
     #[serde(default)]
@@ -67,21 +70,11 @@ impl MintService {
             ),
             None => None,
         };
+        let now = ctx.now();
         let ttl = match request.ttl.as_deref() {
-            Some(text) => Some(
-                humantime::parse_duration(text)
-                    .ok()
-                    .filter(|d| d.as_secs() > 0)
-                    .ok_or_else(|| {
-                        ControlError::invalid(
-                            "ttl",
-                            format!("{text:?} is not a positive duration like \"5m\""),
-                        )
-                    })?,
-            ),
+            Some(text) => Some(ttl(text, now)?),
             None => None,
         };
-        let now = ctx.now();
         let options = AccessOptions {
             ttl,
             claims: request.claims.clone(),
@@ -97,5 +90,30 @@ impl MintService {
         };
         tracing::info!(user = %user.nick, "tokens minted");
         Ok(MintedTokens { jwt, refresh })
+    }
+}
+
+/// A minted token's lifetime: at least a second, and ending by 9999-12-31T23:59:59Z, so that
+/// `exp` (and the earlier `iat` of an expired token) stays in range: a lifetime beyond
+/// `i64::MAX` seconds overflowed `exp` into a 500.
+fn ttl(text: &str, now: i64) -> Result<Duration, ControlError> {
+    let positive = humantime::parse_duration(text)
+        .ok()
+        .filter(|d| d.as_secs() > 0)
+        .ok_or_else(|| {
+            ControlError::invalid(
+                "ttl",
+                format!("{text:?} is not a positive duration like \"5m\""),
+            )
+        })?;
+    let exp = i64::try_from(positive.as_secs())
+        .ok()
+        .and_then(|seconds| now.checked_add(seconds));
+    match exp {
+        Some(exp) if exp <= *SETTABLE.end() => Ok(positive),
+        _ => Err(ControlError::invalid(
+            "ttl",
+            format!("{text:?} would expire after 9999-12-31T23:59:59Z"),
+        )),
     }
 }

@@ -22,7 +22,10 @@ use crate::store::Change;
 pub struct UserInput {
     /// Required when creating; when replacing, it may be left out or must match.
     #[serde(default)]
+    #[schema(format = "uuid")]
     pub uid: Option<String>,
+    /// Not empty (nor only white space).
+    #[schema(pattern = "\\S")]
     pub nick: String,
     #[serde(default)]
     pub email: String,

@@ -72,6 +72,42 @@ async fn post_sets_an_offset_advances_or_jumps_and_delete_resets() {
 }
 
 #[tokio::test]
+async fn a_clock_outside_the_years_1970_to_9999_is_a_400_not_an_overflow() {
+    let server = server("").await;
+    // 9999-12-31T23:59:59Z is the last second the clock may read.
+    let last = 253_402_300_799_i64;
+    let cases = [
+        (
+            json!({"at": -9_223_372_036_854_775_807_i64}),
+            "at",
+            "found by schema fuzzing",
+        ),
+        (json!({"at": -1}), "at", "before 1970"),
+        (json!({"at": last + 1}), "at", "after 9999"),
+        (json!({"advance": i64::MAX}), "advance", "advance overflows"),
+        (
+            json!({"advance": -unix_now() - 1}),
+            "advance",
+            "advance before 1970",
+        ),
+        (json!({"offset": i64::MAX}), "offset", "offset overflows"),
+        (json!({"offset": "-100y"}), "offset", "offset before 1970"),
+    ];
+    for (body, field, case) in cases {
+        let response = post(&server, "clock", &body).await;
+
+        assert_control_error(response, 400, Some(field), case).await;
+        assert_clock(&read_clock(&server).await, 0, case);
+    }
+    let edge = set_clock(&server, json!({"at": last, "frozen": true})).await;
+    assert_eq!(
+        edge["now"],
+        json!(last),
+        "the last second itself is allowed"
+    );
+}
+
+#[tokio::test]
 async fn a_bad_clock_change_is_a_400_naming_the_problem_and_leaves_the_clock_alone() {
     let server = server("").await;
     let cases: [(&str, Option<&str>, &str); 7] = [

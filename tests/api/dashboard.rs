@@ -123,6 +123,18 @@ async fn the_clock_shows_its_offset_and_whether_it_stands_still() {
 }
 
 #[tokio::test]
+async fn a_key_retiring_after_the_year_9999_is_shown_as_unix_seconds_not_a_500() {
+    let app = Setup::generated_key().spawn().await;
+    // The overlap saturates: the old key retires at i64::MAX, beyond RFC 3339's four-digit years.
+    let rotated = post(&app, "keys/rotate", &json!({"overlap": i64::MAX})).await;
+    assert_eq!(rotated.status(), 200);
+
+    let page = dashboard(&app).await;
+
+    assert!(page.contains(&i64::MAX.to_string()), "{page}");
+}
+
+#[tokio::test]
 async fn text_from_users_and_keys_is_escaped() {
     let app = TestApp::spawn().await;
     let hostile = "<script>alert(1)</script>";

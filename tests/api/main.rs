@@ -46,6 +46,7 @@ mod journal;
 mod keycloak;
 mod mint;
 mod openapi;
+mod provider_openapi;
 
 // Operations (health, metrics, request ids, limits, load shedding, CLI).
 mod ops_cli;

@@ -155,6 +155,21 @@ async fn a_bad_mint_request_is_a_400_naming_the_field() {
             Some("ttl"),
             "a negative ttl",
         ),
+        (
+            json!({"user": "stiksels", "ttl": "9223372036854775807s"}),
+            Some("ttl"),
+            "a ttl whose exp overflows (was a 500)",
+        ),
+        (
+            json!({"user": "stiksels", "ttl": "300000000000y", "expired": true}),
+            Some("ttl"),
+            "a ttl beyond i64 seconds (exp wrapped into the past)",
+        ),
+        (
+            json!({"user": "stiksels", "ttl": "10000y"}),
+            Some("ttl"),
+            "a token expiring after 9999",
+        ),
         (json!({"nick": "stiksels"}), None, "an unknown member"),
         (
             json!({"user": "stiksels", "claims": ["role"]}),

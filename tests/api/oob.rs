@@ -60,3 +60,18 @@ async fn the_oob_page_without_a_readable_jwt_is_still_a_page_and_never_a_500() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_expiry_after_the_year_9999_is_shown_as_unix_seconds_not_a_500() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let app = TestApp::spawn().await;
+    // RFC 3339 has four-digit years; this `exp` is in the year 11476.
+    let payload = URL_SAFE_NO_PAD.encode(r#"{"exp":300000000000}"#);
+
+    let response = app.oob(&format!("jwt=e30.{payload}.c2ln")).await;
+
+    assert_eq!(response.status(), 200);
+    let html = text(response).await;
+    assert!(html.contains("300000000000"), "{html}");
+}

@@ -24,7 +24,7 @@ async fn description(app: &TestApp) -> Value {
 }
 
 /// Every `(METHOD, path template)` with the operation the description gives it.
-fn operations(api: &Value) -> Vec<(String, String, &Value)> {
+pub(crate) fn operations(api: &Value) -> Vec<(String, String, &Value)> {
     let paths = api["paths"].as_object().expect("paths is an object");
     let mut found = Vec::new();
     for (path, item) in paths {
@@ -171,7 +171,7 @@ async fn every_reference_resolves_and_operation_ids_are_unique() {
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
 }
 
-fn collect_references(value: &Value, into: &mut Vec<String>) {
+pub(crate) fn collect_references(value: &Value, into: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {

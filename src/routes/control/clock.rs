@@ -32,7 +32,8 @@ async fn read(State(state): State<AppState>) -> Json<ClockState> {
     responses(
         (status = 200, description = "The clock after the change", body = ClockState),
         (status = 400, description = "Not exactly one of advance, offset or at (without a lone \
-            frozen), or a duration that does not parse", body = ControlErrorBody),
+            frozen), a duration that does not parse, or a moment outside 1970 to 9999",
+            body = ControlErrorBody),
     ))]
 async fn change(
     State(state): State<AppState>,

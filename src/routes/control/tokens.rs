@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, description = "The tokens", body = MintedTokens),
         (status = 400, description = "Unknown user or API key, or a ttl that is not a positive \
-            duration", body = ControlErrorBody),
+            duration or would expire after 9999", body = ControlErrorBody),
     ))]
 async fn mint(
     State(state): State<AppState>,

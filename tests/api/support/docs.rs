@@ -8,18 +8,8 @@ pub type Route = (String, String);
 /// The routes of the control-plane endpoint table (`docs/protocol.md#control-endpoints`): one
 /// row per path, its methods as code spans in the first cell, the path in the second.
 pub fn documented_control_routes() -> BTreeSet<Route> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/protocol.md");
-    let protocol = std::fs::read_to_string(path).expect("docs/protocol.md");
-    let (_, after) = protocol
-        .split_once(r#"<a id="control-endpoints"></a>"#)
-        .expect("the control-endpoints anchor");
-    let table = after
-        .lines()
-        .skip_while(|line| !line.starts_with('|'))
-        .take_while(|line| line.starts_with('|'))
-        .skip(2); // the header and the |---| line
     let mut routes = BTreeSet::new();
-    for row in table {
+    for row in table_rows("control-endpoints") {
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         let methods = code_spans(cells[1]);
         let paths = code_spans(cells[2]);
@@ -30,6 +20,53 @@ pub fn documented_control_routes() -> BTreeSet<Route> {
         }
     }
     routes
+}
+
+/// The provider and Entry API routes of the overview's roles table (`docs/protocol.md#overview`):
+/// every row but the control plane's and operations', whose third cell lists the routes as code
+/// spans, `GET` unless noted (`` `GET` and `POST /login` ``: a bare method applies to the next
+/// path too).
+pub fn documented_provider_routes() -> BTreeSet<Route> {
+    let mut routes = BTreeSet::new();
+    for row in table_rows("overview") {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        if ["Control plane", "Operations"].contains(&cells[1]) {
+            continue;
+        }
+        let mut pending = Vec::new();
+        for span in code_spans(cells[3]) {
+            let (method, path) = match span.split_once(' ') {
+                Some((method, path)) => (method.to_owned(), path.to_owned()),
+                None if span.starts_with('/') => ("GET".to_owned(), span),
+                None => {
+                    pending.push(span);
+                    continue;
+                }
+            };
+            for method in pending.drain(..).chain([method]) {
+                routes.insert((method, path.clone()));
+            }
+        }
+        assert!(pending.is_empty(), "a method without a path: {row}");
+    }
+    routes
+}
+
+/// The rows of the first table after `<a id="{anchor}">` in `docs/protocol.md`, without the
+/// header and its `|---|` line.
+fn table_rows(anchor: &str) -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/protocol.md");
+    let protocol = std::fs::read_to_string(path).expect("docs/protocol.md");
+    let (_, after) = protocol
+        .split_once(&format!(r#"<a id="{anchor}"></a>"#))
+        .unwrap_or_else(|| panic!("the {anchor} anchor"));
+    after
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .skip(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The contents of the `` `...` `` spans in a table cell.
