@@ -1,6 +1,7 @@
-//! Property tests (`docs/reliability.md#hostile-input`): generated hostile input against the
-//! strict parameter parser, judged by an independent reading (`form.rs`), never by the code
-//! under test.
+//! Property tests (`docs/reliability.md#hostile-input`, `#open-redirects`): generated hostile
+//! input against the destination rules, the strict parameter parser, the Entry API check and
+//! the provider routes driven in-process. Every property is judged by an independent reading
+//! (`oracle.rs`, `form.rs`, the `rsa` crate), never by the code under test.
 //!
 //! The case counts keep the whole target to a few seconds in a debug build; ask for more with
 //! `PROPTEST_CASES=10000 cargo test --test properties` (every property then runs that many).
@@ -8,6 +9,10 @@
 //! table-driven test beside the code it breaks.
 
 mod form;
+mod oracle;
 mod support;
+mod urls;
 
+mod destinations;
 mod params;
+mod redirects;
