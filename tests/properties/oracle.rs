@@ -1,6 +1,7 @@
 //! An independent reading of URLs to judge the code under test by: RFC 3986's split (appendix
-//! B), default ports, loopback read with `std::net` and the WHATWG query percent-encode set.
-//! Nothing here calls `url`, so a bug there cannot hide behind the same bug here.
+//! B), default ports, loopback read with `std::net`, the WHATWG IPv4 number forms and query
+//! percent-encode set. Nothing here calls `url`, so a bug there cannot hide behind the same bug
+//! here.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -34,6 +35,22 @@ pub fn split(text: &str) -> Uri<'_> {
         path,
         query,
         fragment,
+    }
+}
+
+/// For http(s) a browser skips any number of slashes before the authority (WHATWG's "special
+/// authority ignore slashes" state), so `https:///app.test/` names `app.test`: the same text with
+/// exactly two, for [`split`] to read it as a browser does.
+pub fn browser_slashes(text: &str) -> String {
+    match text.split_once(':') {
+        Some((scheme, rest))
+            if ["http", "https"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme)) =>
+        {
+            format!("{scheme}://{}", rest.trim_start_matches('/'))
+        }
+        _ => text.to_owned(),
     }
 }
 
@@ -81,6 +98,41 @@ pub fn is_loopback(host: &str) -> bool {
         || v6
             .and_then(|h| h.parse::<Ipv6Addr>().ok())
             .is_some_and(|ip| ip.is_loopback())
+}
+
+/// A host written as an IPv4 number in any form browsers accept (`127.1`, `0x7f.0.0.1`,
+/// `0177.0.0.1`, `2130706433`), or `None` when one part is not a number.
+pub fn ipv4(host: &str) -> Option<Ipv4Addr> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let parts: Vec<u64> = host.split('.').map(ipv4_number).collect::<Option<_>>()?;
+    let (last, leading) = parts.split_last()?;
+    if parts.len() > 4 || leading.iter().any(|&p| p > 255) || *last >= 1 << (8 * (5 - parts.len()))
+    {
+        return None;
+    }
+    let value = leading
+        .iter()
+        .enumerate()
+        .fold(*last, |acc, (i, &p)| acc + (p << (8 * (3 - i))));
+    Some(Ipv4Addr::from(u32::try_from(value).ok()?))
+}
+
+fn ipv4_number(part: &str) -> Option<u64> {
+    let (digits, radix) = if let Some(hex) = part.strip_prefix("0x").or(part.strip_prefix("0X")) {
+        (hex, 16)
+    } else if part.len() > 1 && part.starts_with('0') {
+        (&part[1..], 8)
+    } else {
+        (part, 10)
+    };
+    match digits {
+        "" if radix == 16 => Some(0),
+        "" => None,
+        _ if !digits.chars().all(|c| c.is_digit(radix)) => None,
+        _ => u64::from_str_radix(digits, radix)
+            .ok()
+            .filter(|&n| n <= u32::MAX as u64),
+    }
 }
 
 /// A query as a WHATWG URL serialises it for http(s): C0 controls, space, `"`, `#`, `<`, `>`,
