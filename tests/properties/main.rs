@@ -14,5 +14,7 @@ mod support;
 mod urls;
 
 mod destinations;
+mod headers;
+mod login;
 mod params;
 mod redirects;
