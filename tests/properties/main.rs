@@ -8,13 +8,18 @@
 //! Failures are not persisted: proptest prints the minimal failing input, which belongs in a
 //! table-driven test beside the code it breaks.
 
+mod forge;
 mod form;
+mod mutations;
 mod oracle;
 mod support;
+mod tokens;
 mod urls;
 
 mod destinations;
+mod entry_api;
 mod headers;
 mod login;
 mod params;
 mod redirects;
+mod user;
