@@ -18,13 +18,14 @@ const USERINFO: &[&str] = &[
     "app.test%2F@", "@@",
 ];
 #[rustfmt::skip]
-pub const HOSTS: &[&str] = &[
+const HOSTS: &[&str] = &[
     "app.test", "APP.Test", "app.test.", "app.test.evil.test", "evilapp.test", "evil.test",
     "аpp.test", "ａｐｐ.test", "bücher.test", "xn--bcher-kva.test", "%61pp.test", "app%2etest",
     "localhost", "LocalHost", "localhost.", "localhost.evil.test", "localhost%2eevil.test",
-    "127.0.0.1", "127.1", "0x7f.0.0.1", "0177.0.0.1", "2130706433", "127.255.255.254", "128.0.0.1",
-    "0.0.0.0", "10.0.0.1", "192.168.1.1", "[::1]", "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]", "[2001:db8::1]", "[::1",
-    "::1", "", "1.2.3.4.5", "0x", "09.1", "localhost:80@evil.test",
+    "127.0.0.1", "127.1", "0x7f.0.0.1", "0177.0.0.1", "2130706433", "127.255.255.254",
+    "128.0.0.1", "0.0.0.0", "10.0.0.1", "192.168.1.1", "[::1]", "[0:0:0:0:0:0:0:1]",
+    "[::ffff:127.0.0.1]", "[2001:db8::1]", "[::1", "::1", "", "1.2.3.4.5", "0x", "09.1",
+    "localhost:80@evil.test",
 ];
 #[rustfmt::skip]
 const PORTS: &[&str] = &[
@@ -47,33 +48,19 @@ const NOISE: &[&str] = &[
     " ", "\t", "\n", "\r", "\0", "\x7f", "\u{85}", "\u{a0}", "\u{2028}", "\u{feff}", "\\",
 ];
 
-/// A URL-ish string in its pieces, so an allow-list entry can share some of them.
+/// A URL-ish string in its pieces (scheme and separator, userinfo, host, port, path; then
+/// query and fragment), so an allow-list entry can share some of them.
 #[derive(Clone, Debug)]
-struct Pieces {
-    start: &'static str,
-    userinfo: &'static str,
-    host: String,
-    port: String,
-    path: String,
-    /// Query and fragment.
-    rest: String,
-}
+struct Pieces([String; 5], String);
 
 impl Pieces {
     /// Scheme to path: what an allow-list entry names.
     fn place(&self) -> String {
-        [
-            self.start,
-            self.userinfo,
-            &self.host,
-            &self.port,
-            &self.path,
-        ]
-        .concat()
+        self.0.concat()
     }
 
     fn text(&self) -> String {
-        self.place() + &self.rest
+        self.place() + &self.1
     }
 }
 
@@ -94,16 +81,17 @@ pub fn destination() -> impl Strategy<Value = String> {
 pub fn destination_and_allow_list() -> impl Strategy<Value = (String, Vec<String>)> {
     let entry = prop_oneof![Just("*".to_owned()), pieces().prop_map(|p| p.place())];
     let entries = prop::collection::vec(entry, 0..3);
-    (pieces(), pieces(), entries, any::<[bool; 5]>()).prop_map(|(sent, other, mut entries, mix)| {
-        let pick = |own: bool, a: &str, b: &str| if own { a.to_owned() } else { b.to_owned() };
-        let near = [
-            pick(mix[0], sent.start, other.start),
-            pick(mix[1], &sent.host, &other.host),
-            pick(mix[2], &sent.port, &other.port),
-            pick(mix[3], &sent.path, &other.path),
-        ]
-        .concat();
-        entries.push(if mix[4] { near } else { near.to_uppercase() });
+    (pieces(), pieces(), entries, any::<[bool; 5]>()).prop_map(|(sent, other, mut entries, own)| {
+        // Scheme, host, port and path each from the destination or the other; no userinfo.
+        let pick = |(&i, own): (&usize, bool)| {
+            if own {
+                sent.0[i].clone()
+            } else {
+                other.0[i].clone()
+            }
+        };
+        let near: String = [0, 2, 3, 4].iter().zip(own).map(pick).collect();
+        entries.push(if own[4] { near } else { near.to_uppercase() });
         (sent.text(), entries)
     })
 }
@@ -131,16 +119,9 @@ fn pieces() -> impl Strategy<Value = Pieces> {
             .unwrap_or_default()
     });
     let fragment = prop_oneof![8 => Just(""), 1 => select(&["#", "#frag", "#@evil.test"][..])];
-    ((start, userinfo, host, port, path), (query, fragment)).prop_map(
-        |((start, userinfo, host, port, path), (query, fragment))| Pieces {
-            start,
-            userinfo,
-            host,
-            port,
-            path,
-            rest: query + fragment,
-        },
-    )
+    let place = (start, userinfo, host, port, path)
+        .prop_map(|(s, u, h, p, path)| [s.to_owned(), u.to_owned(), h, p, path]);
+    (place, query, fragment).prop_map(|(place, query, fragment)| Pieces(place, query + fragment))
 }
 
 fn parameter() -> impl Strategy<Value = String> {
