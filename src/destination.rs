@@ -142,7 +142,14 @@ fn parse_absolute(raw: &str) -> Result<Url, String> {
         return Err("it contains a % that is not followed by two hex digits".into());
     }
     let url = Url::parse(raw).map_err(|e| format!("it is not a valid URL ({e})"))?;
-    if !url.username().is_empty() || url.password().is_some() {
+    // The parser drops an empty user information (`http://@evil.test`, `http://:@evil.test`),
+    // so look for its `@` in the authority as written: after the slashes, before the path.
+    let authority = raw[raw.find(':').unwrap_or(0) + 1..].trim_start_matches('/');
+    let has_at = authority
+        .split(['/', '?', '#'])
+        .next()
+        .is_some_and(|a| a.contains('@'));
+    if has_at || !url.username().is_empty() || url.password().is_some() {
         return Err("it must not contain user information".into());
     }
     if url.fragment().is_some() {

@@ -23,6 +23,8 @@ fn parser_confusion_attacks_are_refused() {
         "http://localhost.evil.test/cb",
         "http://127.0.0.1:80@evil.test/cb",
         "http://[::1]@evil.test",
+        "https://@app.test/cb",
+        "https://:@app.test/cb",
         "https://app.test/cb#frag",
         "ftp://app.test/cb",
         "",
