@@ -12,3 +12,4 @@ mod support;
 mod scale;
 
 mod crash;
+mod read_only;
