@@ -13,3 +13,4 @@ mod scale;
 
 mod crash;
 mod read_only;
+mod revocation_race;
