@@ -5,15 +5,13 @@
 //! a process crash (`synchronous = NORMAL` can lose one only on a power loss).
 
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sqlx::Connection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use tokio::task::JoinSet;
 
+use crate::database::{count, integrity_check};
 use crate::scale;
 use crate::support::*;
 
@@ -61,7 +59,9 @@ async fn after_kill_9_mid_burst_the_database_is_intact_and_every_answered_refres
     let answered_at_kill = burst.answered.load(Ordering::Acquire);
     workers.join_all().await;
     let issued = burst.issued.lock().unwrap().clone();
-    let (integrity, stored) = inspect(&dir.path().join("db.sqlite")).await;
+    let database = dir.path().join("db.sqlite");
+    let integrity = integrity_check(&database).await;
+    let stored = count(&database, "refresh_tokens").await;
     let started = Instant::now();
     let server = ServerProcess::start(dir.path(), Some(&config), &[]).await;
     let restarted_in = started.elapsed();
@@ -160,19 +160,6 @@ async fn refresh_all(base: &str, tokens: &[String]) -> Vec<String> {
         }
     }
     refused
-}
-
-/// `PRAGMA integrity_check` and the number of stored refresh tokens, on a fresh connection,
-/// which first recovers the WAL the crash left.
-async fn inspect(database: &Path) -> (String, i64) {
-    let options = SqliteConnectOptions::new().filename(database);
-    let mut connection = SqliteConnection::connect_with(&options).await.unwrap();
-    let check = sqlx::query_scalar("PRAGMA integrity_check");
-    let integrity = check.fetch_one(&mut connection).await.unwrap();
-    let count = sqlx::query_scalar("SELECT count(*) FROM refresh_tokens");
-    let stored = count.fetch_one(&mut connection).await.unwrap();
-    connection.close().await.unwrap();
-    (integrity, stored)
 }
 
 fn nanos() -> usize {

@@ -9,6 +9,8 @@
 #[path = "../api/support/mod.rs"]
 mod support;
 
+mod database;
+mod ext4_disk;
 mod scale;
 
 mod crash;
