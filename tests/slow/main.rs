@@ -14,5 +14,6 @@ mod ext4_disk;
 mod scale;
 
 mod crash;
+mod mixed_writes;
 mod read_only;
 mod revocation_race;

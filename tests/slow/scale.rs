@@ -1,6 +1,8 @@
 //! How big the slow tests run: reduced by default (`.ci/run`, a couple of minutes on two cores),
 //! full with `UITID_SLOW_SCALE=full` (the sizes of `docs/reliability.md#coverage`).
 
+use std::time::Duration;
+
 const VARIABLE: &str = "UITID_SLOW_SCALE";
 
 /// Whether `UITID_SLOW_SCALE=full`; anything but `full`, `reduced` or unset is a mistake worth
@@ -22,4 +24,8 @@ pub fn size(what: &str, reduced: usize, full: usize) -> usize {
     };
     eprintln!("{what}: {size} ({name} size)");
     size
+}
+/// A duration in seconds, like [`size`].
+pub fn seconds(what: &str, reduced: u64, full: u64) -> Duration {
+    Duration::from_secs(size(what, reduced as usize, full as usize) as u64)
 }
