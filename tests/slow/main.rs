@@ -17,3 +17,4 @@ mod crash;
 mod mixed_writes;
 mod read_only;
 mod revocation_race;
+mod shutdown;
