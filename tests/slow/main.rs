@@ -16,5 +16,6 @@ mod scale;
 mod crash;
 mod mixed_writes;
 mod read_only;
+mod refresh_tokens;
 mod revocation_race;
 mod shutdown;
