@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod big_requests;
 mod concurrency;
 mod connect;
 mod destinations;

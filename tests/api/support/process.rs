@@ -155,7 +155,6 @@ impl ServerProcess {
     }
 
     /// The server's process id (for `/proc/<pid>/status`).
-    #[allow(dead_code)] // not used yet by tests/api
     pub fn pid(&self) -> u32 {
         self.child.id().expect("still running")
     }
