@@ -32,6 +32,7 @@ mod routing;
 mod secrets;
 mod sessions;
 mod shutdown;
+mod sql_input;
 
 // The client loop (Entry API check, clock, minting, keycloak, control-plane access and its
 // OpenAPI description).
