@@ -33,6 +33,7 @@ mod secrets;
 mod sessions;
 mod shutdown;
 mod sql_input;
+mod token_answers;
 
 // The client loop (Entry API check, clock, minting, keycloak, control-plane access and its
 // OpenAPI description).
