@@ -24,6 +24,7 @@ mod rate_limits;
 mod rate_limits_login;
 mod refresh;
 mod reliability;
+mod reliability_coverage;
 mod reset;
 mod restart;
 mod revocation;
