@@ -41,7 +41,9 @@ mod tests {
 
     #[test]
     fn connections_open_at_a_failure_are_marked_and_later_ones_are_not() {
+        // Milliseconds apart, so the test does not depend on how fast the clock is read.
         let before = Instant::now();
+        std::thread::sleep(Duration::from_millis(5));
         note_read_only_failure();
         std::thread::sleep(Duration::from_millis(5));
 
