@@ -18,7 +18,7 @@ cache=${UITID_CI_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/uitid-emulator}
 mkdir -p "$cache"
 
 # Debian packages: one `apt-get update` and one install, only for what is missing.
-want=(php-cli php-curl python3-venv chromium docker.io debootstrap curl)
+want=(php-cli php-curl python3-venv chromium docker.io debootstrap curl e2fsprogs)
 missing=()
 for package in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \

@@ -14,11 +14,16 @@ pub enum Failure {
 
 impl From<anyhow::Error> for Failure {
     fn from(error: anyhow::Error) -> Self {
-        let unavailable = error
-            .chain()
-            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
-            .any(is_unavailable);
-        if unavailable {
+        let causes = || {
+            error
+                .chain()
+                .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+        };
+        if causes().any(|e| primary_code(e) == Some(SQLITE_READONLY)) {
+            // The connection that failed may never write again (`store/read_only.rs`).
+            crate::store::note_read_only_failure();
+        }
+        if causes().any(is_unavailable) {
             Self::Unavailable(error)
         } else {
             Self::Internal(error)
@@ -36,11 +41,18 @@ impl From<sqlx::Error> for Failure {
 fn is_unavailable(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(db) => {
-            // Primary result codes: BUSY 5, LOCKED 6, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14.
-            let code = db.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
-            matches!(code & 0xff, 5 | 6 | 8 | 10 | 13 | 14)
-        }
+        // Primary result codes: BUSY 5, LOCKED 6, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14.
+        sqlx::Error::Database(_) => matches!(primary_code(error), Some(5 | 6 | 8 | 10 | 13 | 14)),
         _ => false,
     }
+}
+
+const SQLITE_READONLY: i64 = 8;
+
+/// SQLite's primary result code of a database error (the low byte of an extended code).
+fn primary_code(error: &sqlx::Error) -> Option<i64> {
+    let sqlx::Error::Database(db) = error else {
+        return None;
+    };
+    Some(db.code()?.parse::<i64>().ok()? & 0xff)
 }

@@ -6,6 +6,7 @@ mod api_keys;
 mod faults;
 mod flows;
 mod keys;
+mod read_only;
 mod refresh_tokens;
 mod revocations;
 mod sessions;
@@ -24,6 +25,7 @@ pub use accounts::{ApiKeyRow, Change, UserRow};
 pub use faults::{ClaimQuery, FaultRow};
 pub use flows::{FlowKind, FlowRecord};
 pub use keys::{KeyMeta, StoredKey};
+pub use read_only::note_read_only_failure;
 pub use refresh_tokens::{NewRefreshToken, RefreshTokenRecord};
 pub use revocations::TokenFilter;
 pub use sessions::SessionRecord;
@@ -66,6 +68,11 @@ impl Store {
         let lock = lock_initialisation(options.get_filename()).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A connection open when a write failed as read-only may be unable to write for
+            // good: close it rather than hand it out again (`read_only.rs`).
+            .after_release(|_, meta| {
+                Box::pin(async move { Ok(!read_only::open_at_last_failure(meta.age)) })
+            })
             .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database {url}"))?;

@@ -72,6 +72,11 @@ async fn invalid_percent_encoding_is_a_4xx_and_never_a_500() {
     }
     let after = app.refresh_with(KEY_WITH_REFRESH, &refresh).await;
     assert_eq!(after.status(), 200, "the server still works");
+    let health = [
+        app.get("/health/live").await,
+        app.get("/health/ready").await,
+    ];
+    assert_eq!(health.map(|r| r.status()), [200, 200], "and is healthy");
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod big_requests;
 mod concurrency;
 mod connect;
 mod destinations;
@@ -23,6 +24,7 @@ mod rate_limits;
 mod rate_limits_login;
 mod refresh;
 mod reliability;
+mod reliability_coverage;
 mod reset;
 mod restart;
 mod revocation;
@@ -31,6 +33,8 @@ mod routing;
 mod secrets;
 mod sessions;
 mod shutdown;
+mod sql_input;
+mod token_answers;
 
 // The client loop (Entry API check, clock, minting, keycloak, control-plane access and its
 // OpenAPI description).

@@ -84,3 +84,33 @@ async fn an_expired_refresh_token_is_invalid_grant_and_stays_so_after_a_restart(
         assert!(text(response).await.contains("invalid_grant"), "{when}");
     }
 }
+
+/// The same with the built binary and a real SIGTERM, as `docker stop` restarts it.
+#[tokio::test]
+async fn after_sigterm_the_binary_restarts_and_honours_the_tokens_it_issued_before() {
+    let setup = Setup {
+        key: KeyChoice::Generated,
+        ..Setup::headless(USER_NICK)
+    };
+    let (dir, config) = server_dir(&setup);
+    let first = ServerProcess::start(dir.path(), Some(&config), &[]).await;
+    let connect = connect_query(KEY_WITH_REFRESH, APP_CALLBACK);
+    let login = send(client().get(format!("{}/connect?{connect}", first.base))).await;
+    let tokens = Tokens::from_redirect(&login);
+    assert!(
+        first.terminate().await.status.success(),
+        "exit 0 on SIGTERM"
+    );
+
+    let second = ServerProcess::start(dir.path(), Some(&config), &[]).await;
+    let pem = text(send(client().get(format!("{}/public.pem", second.base))).await).await;
+    let query = form_query(&[("apiKey", KEY_WITH_REFRESH), ("refresh", tokens.refresh())]);
+    let refreshed = send(client().get(format!("{}/refresh?{query}", second.base))).await;
+
+    assert!(
+        Jwt::parse(&tokens.jwt).verifies_with(&key_from_pem(&pem)),
+        "the old JWT verifies"
+    );
+    assert_eq!(refreshed.status(), 200, "the refresh token still works");
+    assert!(second.terminate().await.status.success());
+}

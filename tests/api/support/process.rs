@@ -154,6 +154,18 @@ impl ServerProcess {
         self.wait(Duration::from_secs(10)).await
     }
 
+    /// The server's process id (for `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("still running")
+    }
+
+    /// SIGKILL (`kill -9`): no shutdown code runs. Returns the status, which names the signal.
+    #[allow(dead_code)] // only the slow suite (tests/slow) crashes a server
+    pub async fn kill_9(mut self) -> ExitStatus {
+        self.child.kill().await.expect("SIGKILL delivered");
+        self.child.wait().await.expect("an exit status")
+    }
+
     pub async fn send_sigterm(&self) {
         let pid = self.child.id().expect("still running").to_string();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().await;
