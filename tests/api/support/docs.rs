@@ -88,3 +88,17 @@ pub fn matches_template(template: &str, path: &str) -> bool {
             .zip(&path)
             .all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}') && !p.is_empty()))
 }
+
+/// The routes a description names (`described`) are exactly those the docs list.
+pub fn assert_same_routes(described: &BTreeSet<Route>, documented: &BTreeSet<Route>) {
+    let undescribed: Vec<_> = documented.difference(described).collect();
+    let undocumented: Vec<_> = described.difference(documented).collect();
+    assert!(
+        undescribed.is_empty(),
+        "in the docs, not described: {undescribed:?}"
+    );
+    assert!(
+        undocumented.is_empty(),
+        "described, not in the docs: {undocumented:?}"
+    );
+}
