@@ -25,13 +25,13 @@ pub struct Dashboard {
     pub refresh_tokens_stored: usize,
     /// Active first.
     pub signing_keys: Vec<KeyView>,
-    pub faults: Vec<FaultRow>,
+    pub faults: Vec<PendingFaultLine>,
     /// Newest first, at most [`JOURNAL_SHOWN`].
     pub journal: Vec<JournalEntry>,
 }
 
 /// One fault that is queued and not used up yet.
-pub struct FaultRow {
+pub struct PendingFaultLine {
     pub id: i64,
     /// The route it applies to, e.g. `/refresh`.
     pub route: String,
@@ -43,7 +43,7 @@ pub struct FaultRow {
     pub uses: String,
 }
 
-impl FaultRow {
+impl PendingFaultLine {
     fn of(fault: FaultView) -> Self {
         let effect = fault.effect();
         let matches = [
@@ -84,7 +84,7 @@ pub async fn build(state: &App) -> Result<Dashboard, ControlError> {
             .list()
             .await?
             .into_iter()
-            .map(FaultRow::of)
+            .map(PendingFaultLine::of)
             .collect(),
         journal: state
             .journal
