@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A soak of mixed traffic against the built binary (docs/reliability.md#soak): logins through
 # the form, refreshes, /user, control-plane calls and bad input, with the emulator clock jumping
-# an hour every 10 s so tokens, flows and sessions expire and are purged. Fails on any answer a
+# six hours every 10 s so tokens, flows and sessions expire and are purged. Fails on any answer a
 # route does not document, on memory growing more than 10% after warm-up (no /metrics scrape),
 # on a growing database, and on a failed integrity check after SIGTERM. Prints its figures.
 #   scripts/soak.sh [SECONDS=60] [BINARY=target/release/uitid-emulator]   (CI: 60 s; on demand: 600)

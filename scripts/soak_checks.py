@@ -5,7 +5,8 @@ import sqlite3
 import sys
 import threading
 
-# After warm-up, memory may rise at most this much, and the database at most this much.
+# After warm-up (the first third), memory may rise at most this much, and the database at most
+# this much.
 RSS_TOLERANCE = 0.10
 DATABASE_TOLERANCE = 0.50
 
@@ -33,6 +34,9 @@ class Figures:
             print(f"  {kind:<20} {status!s:<6} {n}")
         for example in self.examples:
             print(f"  unexpected: {example}")
+        step = max(1, len(samples) // 10)
+        print("timeline (s, RSS MiB, database KiB): " + ", ".join(
+            f"{t:.0f}: {rss / 1024:.1f}/{db / 1024:.0f}" for t, rss, db in samples[::step]))
         warm = [s for s in samples if s[0] >= warm_up]
         if not warm:
             print("no samples after warm-up")
