@@ -147,14 +147,19 @@ async fn every_reference_resolves_and_operation_ids_are_unique() {
     let app = TestApp::spawn().await;
     let api = description(&app).await;
 
+    assert_references_resolve_and_ids_are_unique(&api);
+}
+
+/// Every `$ref` points into the document, and no two operations share an `operationId`.
+pub(crate) fn assert_references_resolve_and_ids_are_unique(api: &Value) {
     let mut references = Vec::new();
-    collect_references(&api, &mut references);
+    collect_references(api, &mut references);
     assert!(!references.is_empty());
     for reference in references {
         let pointer = reference.strip_prefix('#').expect("a local reference");
         assert!(api.pointer(pointer).is_some(), "{reference} resolves");
     }
-    let ids: Vec<&str> = operations(&api)
+    let ids: Vec<&str> = operations(api)
         .iter()
         .map(|(_, _, op)| op["operationId"].as_str().expect("an operationId"))
         .collect();

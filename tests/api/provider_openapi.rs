@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::openapi::{collect_references, operations};
+use crate::openapi::{assert_references_resolve_and_ids_are_unique, operations};
 use crate::support::*;
 
 fn description() -> Value {
@@ -44,19 +44,7 @@ fn the_description_is_openapi_3_and_lists_exactly_the_documented_provider_routes
 fn every_reference_resolves_and_operation_ids_are_unique() {
     let api = description();
 
-    let mut references = Vec::new();
-    collect_references(&api, &mut references);
-    assert!(!references.is_empty());
-    for reference in references {
-        let pointer = reference.strip_prefix('#').expect("a local reference");
-        assert!(api.pointer(pointer).is_some(), "{reference} resolves");
-    }
-    let ids: Vec<&str> = operations(&api)
-        .iter()
-        .map(|(_, _, op)| op["operationId"].as_str().expect("an operationId"))
-        .collect();
-    let unique: BTreeSet<&str> = ids.iter().copied().collect();
-    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert_references_resolve_and_ids_are_unique(&api);
 }
 
 /// A request with no parameters, cookies or body is refused or served the documented way, and
