@@ -10,7 +10,7 @@ use super::fault_input::FaultInput;
 use super::fault_view::{FaultView, view};
 use crate::directory::Directory;
 use crate::error::{ControlError, Failure};
-use crate::fault::{BrokenToken, FaultAction, FaultSubject};
+use crate::fault::{BrokenToken, FaultAction, FaultRoute, FaultSubject};
 use crate::model::ApiKey;
 use crate::store::{ClaimQuery, FaultRow};
 
@@ -105,6 +105,13 @@ impl FaultService {
         let cleared = self.ctx.store.clear_faults().await?;
         self.ctx.reload().await?;
         Ok(cleared)
+    }
+
+    /// Whether any fault is pending on `route`: the one check every request pays (a read of
+    /// the cached list), so the rest of the fault layer runs only when one might apply.
+    pub fn pending_on(&self, route: FaultRoute) -> bool {
+        let pending = self.ctx.shared.pending_faults();
+        pending.iter().any(|fault| fault.route() == route)
     }
 
     /// Takes one use of the oldest pending fault matching `subject`. Without a pending fault

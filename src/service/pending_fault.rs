@@ -22,6 +22,10 @@ impl PendingFault {
         })
     }
 
+    pub fn route(&self) -> FaultRoute {
+        self.route
+    }
+
     /// The store's claim applies the same rules; this only decides whether to ask it.
     pub fn could_match(&self, subject: &FaultSubject<'_>) -> bool {
         self.route == subject.route

@@ -24,6 +24,9 @@ pub async fn apply_faults(
 ) -> Response {
     let connection = request.extensions().get::<ConnectionControl>().cloned();
     let response = next.run(request).await;
+    if !state.faults.pending_on(route) {
+        return response;
+    }
     let note = response.extensions().get::<JournalNote>();
     let subject = FaultSubject {
         route,
