@@ -84,9 +84,9 @@ async fn remove(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ControlError> {
-    let id = id
-        .parse::<i64>()
-        .map_err(|_| ControlError::invalid("id", format!("{id:?} is not a fault id")))?;
-    state.faults.delete(id).await?;
+    state
+        .faults
+        .delete(super::numeric_id(&id, "fault")?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

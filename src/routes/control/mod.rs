@@ -42,3 +42,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             crate::http::middleware::control_access::control_plane_access,
         ))
 }
+
+/// A numeric id from the path; anything else is a 400 naming `id`.
+fn numeric_id(id: &str, what: &str) -> Result<i64, crate::error::ControlError> {
+    id.parse::<i64>().map_err(|_| {
+        crate::error::ControlError::invalid("id", format!("{id:?} is not a {what} id"))
+    })
+}

@@ -82,9 +82,7 @@ async fn revoke_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Revoked>, ControlError> {
-    let id = id
-        .parse::<i64>()
-        .map_err(|_| ControlError::invalid("id", format!("{id:?} is not a refresh-token id")))?;
+    let id = super::numeric_id(&id, "refresh-token")?;
     let revoked = state.refresh_tokens.revoke(id).await?;
     Ok(Json(Revoked { revoked }))
 }
