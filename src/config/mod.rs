@@ -63,7 +63,8 @@ pub struct ServerSettings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    /// `sqlite://path/to/file.db` (created when missing).
+    /// `sqlite://path/to/file.db` (created when missing), or `postgres://user@host:port/db`
+    /// shared by several replicas (`docs/architecture.md#storage`).
     pub url: String,
 }
 

@@ -85,10 +85,12 @@ impl Settings {
         if !matches!(public.scheme(), "http" | "https") {
             return Err("key `server.public_url`: must be an http or https URL".into());
         }
-        if !self.database.url.starts_with("sqlite:") {
+        if crate::store::BackendKind::of_url(&self.database.url).is_none() {
+            // Only the scheme is named: the URL may hold a password.
+            let scheme = self.database.url.split(':').next().unwrap_or_default();
             return Err(format!(
-                "key `database.url`: {:?} is not supported; use sqlite://path/to/file.db",
-                self.database.url
+                "key `database.url`: scheme {scheme:?} is not supported; use \
+                 sqlite://path/to/file.db or postgres://user@host:port/database"
             ));
         }
         if self.server.max_concurrent_requests == 0 {

@@ -1,160 +1,93 @@
-//! Persistence: SQL only (sqlx + SQLite). Nothing here knows HTTP or JWTs; secrets arrive
-//! already hashed.
+//! Persistence: SQL only (sqlx). Nothing here knows HTTP or JWTs; secrets arrive already hashed.
+//!
+//! One interface ([`Store`], its operations listed once in `operations.rs`), two backends:
+//! SQLite, the embedded default, and PostgreSQL, which several replicas share
+//! (`docs/architecture.md#storage`). The database URL's scheme picks the backend.
 
-mod accounts;
-mod api_keys;
-mod faults;
-mod flows;
-mod keys;
-mod read_only;
-mod refresh_tokens;
-mod revocations;
-mod sessions;
-mod shared_state;
-mod users;
+mod operations;
+mod postgres;
+mod records;
+mod sqlite;
 
-use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
+pub use records::{
+    ApiKeyRow, Change, ClaimQuery, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
+    NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, TokenFilter, UserRow,
+};
+pub use sqlite::MIN_FREE_BYTES;
+pub use sqlite::read_only::note_read_only_failure;
 
-use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, Sqlite, SqlitePool, Transaction};
-
-pub use accounts::{ApiKeyRow, Change, UserRow};
-pub use faults::{ClaimQuery, FaultRow};
-pub use flows::{FlowKind, FlowRecord};
-pub use keys::{KeyMeta, StoredKey};
-pub use read_only::note_read_only_failure;
-pub use refresh_tokens::{NewRefreshToken, RefreshTokenRecord};
-pub use revocations::TokenFilter;
-pub use sessions::SessionRecord;
-pub use shared_state::{ClockRow, Snapshot};
-
-/// How long a writer waits for SQLite's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long readiness waits for the lock before calling the database not writable.
-const PROBE_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
-/// Free space below which readiness calls the database not writable: a probe's one-row write
-/// can still succeed on a full disk (it reuses pages), while issuing a token needs new ones.
-pub const MIN_FREE_BYTES: u64 = 1024 * 1024;
+use postgres::PgStore;
+use sqlite::SqliteStore;
 
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
-    options: SqliteConnectOptions,
+    backend: Backend,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+/// Which backend a database URL names, before anything is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+impl BackendKind {
+    /// `sqlite:...` or `postgres://...` / `postgresql://...`; `None` for anything else.
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
 }
 
 impl Store {
-    /// Opens (creating when missing) the database at `url` and runs the migrations.
+    /// Opens the database at `url` (a SQLite file is created when missing) and brings its
+    /// schema up to date.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("database.url {url:?} is not a valid SQLite URL"))?
-            .create_if_missing(true)
-            // WAL lets readers run beside the writer; NORMAL is durable against process crashes.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
-        if let Some(dir) = options
-            .get_filename()
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).with_context(|| {
-                format!("cannot create the database directory {}", dir.display())
-            })?;
+        let backend = match BackendKind::of_url(url) {
+            Some(BackendKind::Sqlite) => Backend::Sqlite(SqliteStore::connect(url).await?),
+            Some(BackendKind::Postgres) => Backend::Postgres(PgStore::connect(url).await?),
+            None => anyhow::bail!("database.url {url:?} is neither sqlite: nor postgres://"),
+        };
+        Ok(Self { backend })
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        match self.backend {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
         }
-        let lock = lock_initialisation(options.get_filename()).await?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            // A connection open when a write failed as read-only may be unable to write for
-            // good: close it rather than hand it out again (`read_only.rs`).
-            .after_release(|_, meta| {
-                Box::pin(async move { Ok(!read_only::open_at_last_failure(meta.age)) })
-            })
-            .connect_with(options.clone())
-            .await
-            .with_context(|| format!("cannot open the database {url}"))?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .context("cannot apply the database migrations")?;
-        drop(lock);
-        Ok(Self { pool, options })
     }
 
-    /// A write transaction that takes SQLite's write lock up front: a deferred transaction
-    /// that reads first fails with SQLITE_BUSY at once instead of honouring busy_timeout.
-    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
-    }
-
-    /// Whether the database accepts a write (readiness). Uses a fresh connection: pooled ones
-    /// keep the write access they were opened with even after the file is made read-only.
+    /// Whether the database accepts a write now (readiness).
     pub async fn probe_writable(&self) -> anyhow::Result<()> {
-        // A probe answers within the healthcheck's 3 s even when another process holds the lock.
-        let options = self
-            .options
-            .clone()
-            .create_if_missing(false)
-            .busy_timeout(PROBE_BUSY_TIMEOUT);
-        let mut conn = tokio::time::timeout(PROBE_BUSY_TIMEOUT * 2, options.connect()).await??;
-        let mut tx = sqlx::Connection::begin_with(&mut conn, "BEGIN IMMEDIATE").await?;
-        sqlx::query(
-            "INSERT INTO health_probe (id, checked_at) VALUES (1, unixepoch())
-             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.rollback().await?;
-        sqlx::Connection::close(conn).await?;
-        let free = self.free_space()?;
-        anyhow::ensure!(
-            free >= MIN_FREE_BYTES,
-            "only {free} bytes free on the database's filesystem (at least {MIN_FREE_BYTES} needed)"
-        );
-        Ok(())
-    }
-
-    /// Bytes an unprivileged writer may still use on the database's filesystem (all of them
-    /// for an in-memory database).
-    fn free_space(&self) -> anyhow::Result<u64> {
-        let file = self.options.get_filename();
-        if file.as_os_str().is_empty() || file == Path::new(":memory:") {
-            return Ok(u64::MAX);
+        match &self.backend {
+            Backend::Sqlite(store) => store.probe_writable().await,
+            Backend::Postgres(store) => store.probe_writable().await,
         }
-        let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
-        let stats = rustix::fs::statvfs(dir.unwrap_or(Path::new(".")))
-            .context("cannot read the free space of the database's filesystem")?;
-        Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.backend {
+            Backend::Sqlite(store) => store.close().await,
+            Backend::Postgres(store) => store.close().await,
+        }
     }
 
     pub fn is_closed(&self) -> bool {
-        self.pool.is_closed()
+        match &self.backend {
+            Backend::Sqlite(store) => store.is_closed(),
+            Backend::Postgres(store) => store.is_closed(),
+        }
     }
-}
-
-/// Two replicas starting on one empty database would both switch it to WAL (which needs an
-/// exclusive lock and can fail with SQLITE_BUSY at once) and both apply the migrations (sqlx
-/// takes no lock for SQLite). An advisory lock on a file next to the database makes them take
-/// turns; the second finds the database ready.
-async fn lock_initialisation(database: &Path) -> anyhow::Result<Option<std::fs::File>> {
-    if database.as_os_str().is_empty() || database == Path::new(":memory:") {
-        return Ok(None);
-    }
-    let mut path = database.as_os_str().to_owned();
-    path.push(".migrate-lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot create the migration lock {}", path.display()))?;
-    let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file)).await??;
-    Ok(Some(file))
 }

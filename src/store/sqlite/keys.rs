@@ -1,14 +1,9 @@
 //! The generated signing key, shared by every process on one database.
 
-use super::Store;
+use super::SqliteStore;
+use crate::store::records::{KeyMeta, StoredKey};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredKey {
-    pub kid: String,
-    pub private_pem: String,
-}
-
-impl Store {
+impl SqliteStore {
     /// The active generated key, if any.
     pub async fn active_key(&self) -> sqlx::Result<Option<StoredKey>> {
         sqlx::query_as("SELECT kid, private_pem FROM signing_keys WHERE active = 1")
@@ -38,17 +33,7 @@ impl Store {
     }
 }
 
-/// What the control plane and the key ring need to know of a stored key, without its PEM.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct KeyMeta {
-    pub kid: String,
-    pub active: bool,
-    pub created_at: i64,
-    /// When a retired key drops out of the published keys (emulator clock).
-    pub retired_at: Option<i64>,
-}
-
-impl Store {
+impl SqliteStore {
     /// Every stored key, newest first.
     pub async fn key_metas(&self) -> sqlx::Result<Vec<KeyMeta>> {
         let mut conn = self.pool.acquire().await?;

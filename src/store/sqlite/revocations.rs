@@ -2,17 +2,10 @@
 
 use sqlx::QueryBuilder;
 
-use super::Store;
-use super::refresh_tokens::RefreshTokenRecord;
+use super::SqliteStore;
+use crate::store::records::{RefreshTokenRecord, TokenFilter};
 
-/// Which refresh tokens a listing or revocation is about; `None` matches any.
-#[derive(Debug, Default, Clone)]
-pub struct TokenFilter {
-    pub user_uid: Option<String>,
-    pub api_key_hash: Option<[u8; 32]>,
-}
-
-impl Store {
+impl SqliteStore {
     /// Matching tokens, newest first.
     pub async fn list_refresh_tokens(
         &self,

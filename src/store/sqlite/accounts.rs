@@ -1,28 +1,9 @@
 //! Users and API keys: seeded from the configuration at start, changed at runtime by the control
 //! plane. Passwords and keys arrive hashed; claims, permissions and destinations as JSON text.
 
-use super::Store;
+use super::SqliteStore;
 use super::shared_state::bump_version;
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct UserRow {
-    pub uid: String,
-    pub nick: String,
-    pub email: String,
-    pub password_hash: Vec<u8>,
-    pub claims: String,
-    pub configured: bool,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ApiKeyRow {
-    pub key_hash: Vec<u8>,
-    pub name: String,
-    pub key_hint: String,
-    pub permissions: String,
-    pub destinations: String,
-    pub configured: bool,
-}
+use crate::store::records::{ApiKeyRow, Change, UserRow};
 
 /// Who owns refresh tokens: a user by uid, or an API key by its hash.
 #[derive(Debug, Clone, Copy)]
@@ -43,19 +24,10 @@ impl Owner<'_> {
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
-/// What a change by key or uid found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Done,
-    NotFound,
-    /// Another row already has this uid, nick or key.
-    Conflict,
-}
-
 const USER_COLUMNS: &str = "uid, nick, email, password_hash, claims, configured";
 const KEY_COLUMNS: &str = "key_hash, name, key_hint, permissions, destinations, configured";
 
-impl Store {
+impl SqliteStore {
     /// Makes the configured users and keys exactly `users` and `keys` (the configuration wins
     /// over runtime changes, and over a runtime entry with the same uid, nick or key); runtime
     /// entries stay.

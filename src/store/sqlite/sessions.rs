@@ -1,16 +1,9 @@
 //! SSO sessions of the login stand-in; the cookie value is only stored hashed.
 
-use super::Store;
+use super::SqliteStore;
+use crate::store::records::SessionRecord;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SessionRecord {
-    pub id_hash: Vec<u8>,
-    pub user_uid: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-}
-
-impl Store {
+impl SqliteStore {
     pub async fn find_session(
         &self,
         id_hash: &[u8],

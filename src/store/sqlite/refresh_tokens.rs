@@ -1,29 +1,9 @@
 //! Refresh tokens, by hash only (`docs/protocol.md#refresh-tokens`).
 
-use super::Store;
+use super::SqliteStore;
+use crate::store::records::{NewRefreshToken, RefreshTokenRecord};
 
-/// A refresh token about to be stored.
-#[derive(Debug, Clone)]
-pub struct NewRefreshToken {
-    pub token_hash: [u8; 32],
-    pub user_uid: String,
-    pub api_key_hash: [u8; 32],
-    pub created_at: i64,
-    pub expires_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct RefreshTokenRecord {
-    pub id: i64,
-    pub user_uid: String,
-    pub api_key_hash: Vec<u8>,
-    pub created_at: i64,
-    pub expires_at: Option<i64>,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
-
-impl Store {
+impl SqliteStore {
     pub async fn insert_refresh_token(&self, token: &NewRefreshToken) -> sqlx::Result<i64> {
         let mut conn = self.pool.acquire().await?;
         insert_refresh_token(&mut conn, token).await

@@ -3,37 +3,14 @@
 //! whichever process. Every change that adds or removes a pending fault bumps `state_version`,
 //! which tells every process to reload its list of pending faults.
 
-use super::Store;
+use super::SqliteStore;
 use super::shared_state::bump_version;
+use crate::store::records::{ClaimQuery, FaultRow};
 
 const COLUMNS: &str = "id, route, api_key_hash, api_key_name, user_uid, times, remaining, \
                        action, breaks_token, created_at";
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct FaultRow {
-    pub id: i64,
-    pub route: String,
-    pub api_key_hash: Option<Vec<u8>>,
-    pub api_key_name: Option<String>,
-    pub user_uid: Option<String>,
-    pub times: i64,
-    pub remaining: i64,
-    /// The action as JSON.
-    pub action: String,
-    pub breaks_token: bool,
-    pub created_at: i64,
-}
-
-/// What a claim is about: see `crate::fault::FaultSubject`.
-#[derive(Debug, Clone, Copy)]
-pub struct ClaimQuery<'a> {
-    pub route: &'a str,
-    pub api_key_hash: Option<&'a [u8]>,
-    pub user_uid: Option<&'a str>,
-    pub carries_token: bool,
-}
-
-impl Store {
+impl SqliteStore {
     /// Stores a fault (`id` and `remaining` of `fault` are ignored); answers its id and how many
     /// faults are now pending on its route, this one included.
     pub async fn insert_fault(&self, fault: &FaultRow) -> sqlx::Result<(i64, i64)> {

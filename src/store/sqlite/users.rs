@@ -1,9 +1,10 @@
 //! Runtime changes to users (the configured ones are seeded in `accounts`).
 
-use super::Store;
-use super::accounts::{Change, Owner, UserRow, commit_change, insert_user, next_position};
+use super::SqliteStore;
+use super::accounts::{Owner, commit_change, insert_user, next_position};
+use crate::store::records::{Change, UserRow};
 
-impl Store {
+impl SqliteStore {
     /// Adds a runtime user after all others.
     pub async fn create_user(&self, user: &UserRow) -> sqlx::Result<Change> {
         let mut tx = self.begin_write().await?;

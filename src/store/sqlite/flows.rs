@@ -1,38 +1,14 @@
 //! Login and logout flows: one server-side record per flow (`docs/protocol.md#connect`,
 //! `docs/protocol.md#logout`).
 
-use super::Store;
-use super::refresh_tokens::{NewRefreshToken, insert_refresh_token};
-use super::sessions::{SessionRecord, insert_session};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlowKind {
-    Login,
-    Logout,
-}
-
-impl FlowKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Login => "login",
-            Self::Logout => "logout",
-        }
-    }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct FlowRecord {
-    pub id: String,
-    pub destination: String,
-    pub api_key_hash: Option<Vec<u8>>,
-    pub lang: String,
-    pub browser_hash: Vec<u8>,
-    pub expires_at: i64,
-}
+use super::SqliteStore;
+use super::refresh_tokens::insert_refresh_token;
+use super::sessions::insert_session;
+use crate::store::records::{FlowKind, FlowRecord, NewRefreshToken, SessionRecord};
 
 const COLUMNS: &str = "id, destination, api_key_hash, lang, browser_hash, expires_at";
 
-impl Store {
+impl SqliteStore {
     /// Stores a new flow and drops expired ones so the table stays small.
     pub async fn insert_flow(
         &self,

@@ -1,15 +1,9 @@
 //! The version counter every runtime change bumps, and the stored clock.
 
-use super::Store;
+use super::SqliteStore;
+use crate::store::records::{ClockRow, Snapshot};
 
-/// The emulator clock as stored: an offset from wall time, and the second time stands still at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
-pub struct ClockRow {
-    pub offset_seconds: i64,
-    pub frozen_at: Option<i64>,
-}
-
-impl Store {
+impl SqliteStore {
     /// The current version of the shared state; it changes with every runtime change.
     pub async fn state_version(&self) -> sqlx::Result<i64> {
         sqlx::query_scalar("SELECT version FROM state_version WHERE id = 1")
@@ -37,19 +31,7 @@ pub(super) async fn bump_version(conn: &mut sqlx::SqliteConnection) -> sqlx::Res
     Ok(())
 }
 
-/// Everything a process caches, read in one transaction so the parts agree with `version`.
-#[derive(Debug)]
-pub struct Snapshot {
-    pub version: i64,
-    pub users: Vec<super::UserRow>,
-    pub keys: Vec<super::ApiKeyRow>,
-    pub clock: ClockRow,
-    pub signing_keys: Vec<super::KeyMeta>,
-    /// Pending faults, oldest first.
-    pub faults: Vec<super::FaultRow>,
-}
-
-impl Store {
+impl SqliteStore {
     pub async fn snapshot(&self) -> sqlx::Result<Snapshot> {
         let mut tx = self.pool.begin().await?;
         let version = sqlx::query_scalar("SELECT version FROM state_version WHERE id = 1")
@@ -73,7 +55,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// Back to the configured state in one transaction: only the configured users and keys,
     /// no refresh tokens, sessions, flows or faults, the clock at wall time. Signing keys stay.
     pub async fn reset(&self) -> sqlx::Result<()> {

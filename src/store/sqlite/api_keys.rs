@@ -1,9 +1,10 @@
 //! Runtime changes to API keys (looked up by the key's SHA-256; the key is never stored).
 
-use super::Store;
-use super::accounts::{ApiKeyRow, Change, Owner, commit_change, insert_key, next_position};
+use super::SqliteStore;
+use super::accounts::{Owner, commit_change, insert_key, next_position};
+use crate::store::records::{ApiKeyRow, Change};
 
-impl Store {
+impl SqliteStore {
     /// Adds a runtime key after all others.
     pub async fn create_api_key(&self, key: &ApiKeyRow) -> sqlx::Result<Change> {
         let mut tx = self.begin_write().await?;

@@ -1,0 +1,152 @@
+//! What the store holds and answers, the same for every backend. Secrets arrive already
+//! hashed; claims, permissions, destinations and fault actions as JSON text.
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub uid: String,
+    pub nick: String,
+    pub email: String,
+    pub password_hash: Vec<u8>,
+    pub claims: String,
+    pub configured: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub key_hash: Vec<u8>,
+    pub name: String,
+    pub key_hint: String,
+    pub permissions: String,
+    pub destinations: String,
+    pub configured: bool,
+}
+
+/// What a change by key or uid found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Done,
+    NotFound,
+    /// Another row already has this uid, nick or key.
+    Conflict,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKind {
+    Login,
+    Logout,
+}
+
+impl FlowKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Logout => "logout",
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FlowRecord {
+    pub id: String,
+    pub destination: String,
+    pub api_key_hash: Option<Vec<u8>>,
+    pub lang: String,
+    pub browser_hash: Vec<u8>,
+    pub expires_at: i64,
+}
+
+/// A login (SSO) session; the cookie value is only stored hashed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id_hash: Vec<u8>,
+    pub user_uid: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A refresh token about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewRefreshToken {
+    pub token_hash: [u8; 32],
+    pub user_uid: String,
+    pub api_key_hash: [u8; 32],
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RefreshTokenRecord {
+    pub id: i64,
+    pub user_uid: String,
+    pub api_key_hash: Vec<u8>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// Which refresh tokens a listing or revocation is about; `None` matches any.
+#[derive(Debug, Default, Clone)]
+pub struct TokenFilter {
+    pub user_uid: Option<String>,
+    pub api_key_hash: Option<[u8; 32]>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredKey {
+    pub kid: String,
+    pub private_pem: String,
+}
+
+/// What the control plane and the key ring need to know of a stored key, without its PEM.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KeyMeta {
+    pub kid: String,
+    pub active: bool,
+    pub created_at: i64,
+    /// When a retired key drops out of the published keys (emulator clock).
+    pub retired_at: Option<i64>,
+}
+
+/// The emulator clock as stored: an offset from wall time, and the second time stands still at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClockRow {
+    pub offset_seconds: i64,
+    pub frozen_at: Option<i64>,
+}
+
+/// Everything a process caches, read at one moment so the parts agree with `version`.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub version: i64,
+    pub users: Vec<UserRow>,
+    pub keys: Vec<ApiKeyRow>,
+    pub clock: ClockRow,
+    pub signing_keys: Vec<KeyMeta>,
+    /// Pending faults, oldest first.
+    pub faults: Vec<FaultRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FaultRow {
+    pub id: i64,
+    pub route: String,
+    pub api_key_hash: Option<Vec<u8>>,
+    pub api_key_name: Option<String>,
+    pub user_uid: Option<String>,
+    pub times: i64,
+    pub remaining: i64,
+    /// The action as JSON.
+    pub action: String,
+    pub breaks_token: bool,
+    pub created_at: i64,
+}
+
+/// What a fault claim is about: see `crate::fault::FaultSubject`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimQuery<'a> {
+    pub route: &'a str,
+    pub api_key_hash: Option<&'a [u8]>,
+    pub user_uid: Option<&'a str>,
+    pub carries_token: bool,
+}
