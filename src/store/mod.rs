@@ -16,17 +16,22 @@ pub use records::{
 pub use sqlite::MIN_FREE_BYTES;
 pub use sqlite::read_only::note_read_only_failure;
 
+use std::sync::Arc;
+
 use postgres::PgStore;
 use sqlite::SqliteStore;
 
+/// Cheap to clone: every clone shares one connection pool.
 #[derive(Clone, Debug)]
 pub struct Store {
-    backend: Backend,
+    backend: Arc<Backend>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 enum Backend {
-    Sqlite(SqliteStore),
+    // Boxed: the SQLite store keeps its connect options beside the pool, far larger than a
+    // PostgreSQL pool handle.
+    Sqlite(Box<SqliteStore>),
     Postgres(PgStore),
 }
 
@@ -55,15 +60,19 @@ impl Store {
     /// schema up to date.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let backend = match BackendKind::of_url(url) {
-            Some(BackendKind::Sqlite) => Backend::Sqlite(SqliteStore::connect(url).await?),
+            Some(BackendKind::Sqlite) => {
+                Backend::Sqlite(Box::new(SqliteStore::connect(url).await?))
+            }
             Some(BackendKind::Postgres) => Backend::Postgres(PgStore::connect(url).await?),
             None => anyhow::bail!("database.url {url:?} is neither sqlite: nor postgres://"),
         };
-        Ok(Self { backend })
+        Ok(Self {
+            backend: Arc::new(backend),
+        })
     }
 
     pub fn kind(&self) -> BackendKind {
-        match self.backend {
+        match *self.backend {
             Backend::Sqlite(_) => BackendKind::Sqlite,
             Backend::Postgres(_) => BackendKind::Postgres,
         }
@@ -71,21 +80,21 @@ impl Store {
 
     /// Whether the database accepts a write now (readiness).
     pub async fn probe_writable(&self) -> anyhow::Result<()> {
-        match &self.backend {
+        match &*self.backend {
             Backend::Sqlite(store) => store.probe_writable().await,
             Backend::Postgres(store) => store.probe_writable().await,
         }
     }
 
     pub async fn close(&self) {
-        match &self.backend {
+        match &*self.backend {
             Backend::Sqlite(store) => store.close().await,
             Backend::Postgres(store) => store.close().await,
         }
     }
 
     pub fn is_closed(&self) -> bool {
-        match &self.backend {
+        match &*self.backend {
             Backend::Sqlite(store) => store.is_closed(),
             Backend::Postgres(store) => store.is_closed(),
         }

@@ -15,7 +15,7 @@ macro_rules! operations {
             $(
                 $(#[$doc])*
                 pub async fn $name(&self $(, $arg: $ty)*) -> sqlx::Result<$ret> {
-                    match &self.backend {
+                    match &*self.backend {
                         Backend::Sqlite(store) => store.$name($($arg),*).await,
                         Backend::Postgres(store) => store.$name($($arg),*).await,
                     }

@@ -22,8 +22,8 @@ use sqlx::{Postgres, Transaction};
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections per process: three replicas stay far below PostgreSQL's default 100.
 const MAX_CONNECTIONS: u32 = 10;
-/// The advisory lock every write transaction takes (any constant; this one spells "uitid").
-const WRITE_LOCK: i64 = 0x7569_7469_64;
+/// The advisory lock every write transaction takes (any constant; this one is "uitid" in ASCII).
+const WRITE_LOCK: i64 = 0x0075_6974_6964;
 
 #[derive(Clone, Debug)]
 pub struct PgStore {
