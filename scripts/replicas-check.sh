@@ -16,12 +16,13 @@ recipe=$repo/deploy/replicas/nginx.conf
 work=$(mktemp -d "${TMPDIR:-/tmp}/uitid-replicas.XXXXXX")
 started=$EPOCHREALTIME
 names=(replica-1 replica-2 replica-3)
-pids=() nginx_pid=""
+pids=() nginx_pid="" check_pid=""
 
-# nginx and the replicas that still run: SIGTERM, and wait for them (a replica drains).
+# The checks, nginx and the replicas that still run: SIGTERM, and wait for them (a replica
+# drains).
 cleanup() {
     local pid
-    for pid in $nginx_pid "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in $check_pid $nginx_pid "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     wait
     rm -rf "$work"
 }
@@ -136,7 +137,14 @@ echo "replicas-check: nginx $(nginx -v 2>&1 | sed 's#.*/##') at $balancer"
 
 replicas=()
 for i in 0 1 2; do replicas+=(--replica "${names[i]}" "127.0.0.1:${ports[i]}" "$work/${names[i]}.log"); done
-check() { python3 "$repo/scripts/replicas_check.py" "$@" "$balancer" "$admin_token" "$work/nginx/access.log" "${replicas[@]}"; }
+# In the background and waited for, so that a SIGTERM or SIGINT to this script is acted on at
+# once (bash runs a trap only after a foreground command has finished).
+check() {
+    python3 "$repo/scripts/replicas_check.py" "$@" "$balancer" "$admin_token" \
+        "$work/nginx/access.log" "${replicas[@]}" &
+    check_pid=$!
+    wait "$check_pid"
+}
 check flow || fail "the flow through nginx"
 
 # One replica stops as `docker compose stop` stops it: SIGTERM, drain, exit 0.
