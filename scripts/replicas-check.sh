@@ -33,8 +33,8 @@ fail() {
     local name
     echo "replicas-check: FAILED: $*"
     for name in "${names[@]}"; do
-        echo "--- $name log (last 10 lines)"
-        tail -n 10 "$work/$name.log" 2>/dev/null || true
+        echo "--- $name log (last 10 lines, passwords in URLs left out)"
+        tail -n 10 "$work/$name.log" 2>/dev/null | sed -E 's#(://[^:@/ "]*):[^@/ "]*@#\1:***@#g' || true
     done
     echo "--- nginx error log (last 10 lines, query strings left out: they hold tokens)"
     tail -n 10 "$work/nginx/error.log" 2>/dev/null | sed -E 's/\?[^ "]*//g' || true
