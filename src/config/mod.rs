@@ -66,6 +66,14 @@ pub struct DatabaseSettings {
     /// `sqlite://path/to/file.db` (created when missing), or `postgres://user@host:port/db`
     /// shared by several replicas (`docs/architecture.md#storage`).
     pub url: String,
+    /// Revoked refresh tokens stay listed this long (emulator clock), then are pruned.
+    #[serde(with = "humantime_serde")]
+    pub keep_revoked: Duration,
+    /// How often expired and long-revoked rows are pruned in the background.
+    #[serde(with = "humantime_serde")]
+    pub prune_interval: Duration,
+    /// Rows per pruning statement: small, so a prune never holds a write lock for long.
+    pub prune_batch: u32,
 }
 
 /// Which token shape the provider hands out (`docs/protocol.md#v1-tokens`,

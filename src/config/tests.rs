@@ -92,7 +92,8 @@ fn each_validation_rule_refuses_with_a_message_naming_the_key() {
     let cases = [
         ("[server]\npublic_url = \"not a url\"".to_owned(), "server.public_url", "public_url is not a URL"),
         ("[server]\npublic_url = \"ftp://files.test/\"".to_owned(), "server.public_url", "public_url is not http(s)"),
-        ("[database]\nurl = \"postgres://db.test/emulator\"".to_owned(), "database.url", "a database other than SQLite"),
+        ("[database]\nurl = \"mysql://user:secret@db.test/emulator\"".to_owned(), "database.url", "a database other than SQLite or PostgreSQL"),
+        ("[database]\nprune_batch = 0".to_owned(), "database.prune_batch", "pruning nothing"),
         ("[server]\nmax_concurrent_requests = 0".to_owned(), "server.max_concurrent_requests", "no request may be served"),
         ("[token]\naccess_ttl = \"0s\"".to_owned(), "token.access_ttl", "tokens that are expired when issued"),
         ("[token]\naccess_ttl = \"twelve hours\"".to_owned(), "token.access_ttl", "an access_ttl that is not a duration"),

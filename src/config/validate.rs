@@ -93,6 +93,11 @@ impl Settings {
                  sqlite://path/to/file.db or postgres://user@host:port/database"
             ));
         }
+        if self.database.prune_batch == 0 || self.database.prune_interval.is_zero() {
+            return Err(
+                "keys `database.prune_batch` and `database.prune_interval`: must be above 0".into(),
+            );
+        }
         if self.server.max_concurrent_requests == 0 {
             return Err("key `server.max_concurrent_requests`: must be at least 1".into());
         }

@@ -52,7 +52,7 @@ impl Context {
         shared.watch(store.clone());
         Ok(Self {
             tokens: TokenService::new(&settings, ring),
-            housekeeping: Housekeeping::default(),
+            housekeeping: Housekeeping::start(store.clone(), &shared, &settings.database),
             journal: Journal::default(),
             refresh_guesses: Guessing::start(&settings.rate_limits),
             password_guesses: Guessing::start(&settings.rate_limits),

@@ -58,8 +58,10 @@ operations! {
     ) -> bool;
     fn find_session(&self, id_hash: &[u8], now: i64) -> Option<SessionRecord>;
     fn delete_session(&self, id_hash: &[u8]) -> ();
-    /// Drops expired flows and sessions (housekeeping).
-    fn purge_expired(&self, now: i64) -> ();
+    /// Deletes up to `limit` rows of each kind that expired by `now` (flows, sessions, refresh
+    /// tokens) or were revoked by `revoked_before`; answers how many. Housekeeping calls it
+    /// until a call prunes less than a full batch (`docs/protocol.md#housekeeping`).
+    fn prune_expired(&self, now: i64, revoked_before: i64, limit: i64) -> u64;
 
     // Users and API keys.
     /// Makes the configured users and keys exactly these (the configuration wins over runtime

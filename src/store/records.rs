@@ -150,3 +150,34 @@ pub struct ClaimQuery<'a> {
     pub user_uid: Option<&'a str>,
     pub carries_token: bool,
 }
+
+/// What housekeeping prunes, one kind at a time: `(table, key column, time column, bound)`. A
+/// row goes once its time column is at or before the bound (`docs/protocol.md#housekeeping`).
+pub(crate) const PRUNED: [(&str, &str, &str, PruneBound); 4] = [
+    ("flows", "id", "expires_at", PruneBound::Now),
+    ("sessions", "id_hash", "expires_at", PruneBound::Now),
+    ("refresh_tokens", "id", "expires_at", PruneBound::Now),
+    (
+        "refresh_tokens",
+        "id",
+        "revoked_at",
+        PruneBound::RevokedBefore,
+    ),
+];
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PruneBound {
+    /// Expired: the emulator clock's now.
+    Now,
+    /// Revoked long enough ago that nobody needs to see it listed any more.
+    RevokedBefore,
+}
+
+impl PruneBound {
+    pub(crate) fn value(self, now: i64, revoked_before: i64) -> i64 {
+        match self {
+            Self::Now => now,
+            Self::RevokedBefore => revoked_before,
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::PgStore;
 use super::refresh_tokens::insert_refresh_token;
-use crate::store::records::{FlowKind, FlowRecord, NewRefreshToken, SessionRecord};
+use crate::store::records::{FlowKind, FlowRecord, NewRefreshToken, PRUNED, SessionRecord};
 
 const COLUMNS: &str = "id, destination, api_key_hash, lang, browser_hash, expires_at";
 
@@ -129,14 +129,27 @@ impl PgStore {
         Ok(())
     }
 
-    pub async fn purge_expired(&self, now: i64) -> sqlx::Result<()> {
-        for table in ["flows", "sessions", "refresh_tokens"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
+    pub async fn prune_expired(
+        &self,
+        now: i64,
+        revoked_before: i64,
+        limit: i64,
+    ) -> sqlx::Result<u64> {
+        let mut pruned = 0;
+        // One short statement per kind, each at most `limit` rows found through an index.
+        for (table, key, column, bound) in PRUNED {
+            let statement = format!(
+                "DELETE FROM {table} WHERE {key} IN
+                 (SELECT {key} FROM {table} WHERE {column} <= $1 LIMIT $2)"
+            );
+            let bound = bound.value(now, revoked_before);
+            let done = sqlx::query(&statement)
+                .bind(bound)
+                .bind(limit)
+                .execute(&self.pool);
+            pruned += done.await?.rows_affected();
         }
-        Ok(())
+        Ok(pruned)
     }
 }
 

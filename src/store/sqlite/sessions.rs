@@ -1,7 +1,7 @@
 //! SSO sessions of the login stand-in; the cookie value is only stored hashed.
 
 use super::SqliteStore;
-use crate::store::records::SessionRecord;
+use crate::store::records::{PRUNED, SessionRecord};
 
 impl SqliteStore {
     pub async fn find_session(
@@ -19,17 +19,28 @@ impl SqliteStore {
         .await
     }
 
-    /// Drops expired flows, sessions and refresh tokens in one write transaction (housekeeping).
-    pub async fn purge_expired(&self, now: i64) -> sqlx::Result<()> {
-        let mut tx = self.begin_write().await?;
-        // Refresh tokens without a lifetime (`expires_at` NULL) never match.
-        for table in ["flows", "sessions", "refresh_tokens"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= ?"))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+    pub async fn prune_expired(
+        &self,
+        now: i64,
+        revoked_before: i64,
+        limit: i64,
+    ) -> sqlx::Result<u64> {
+        let mut pruned = 0;
+        // One short statement (its own write transaction) per kind, each at most `limit` rows
+        // found through an index, so requests wait for the write lock a moment at most.
+        for (table, key, column, bound) in PRUNED {
+            let statement = format!(
+                "DELETE FROM {table} WHERE {key} IN
+                 (SELECT {key} FROM {table} WHERE {column} <= ? LIMIT ?)"
+            );
+            let bound = bound.value(now, revoked_before);
+            let done = sqlx::query(&statement)
+                .bind(bound)
+                .bind(limit)
+                .execute(&self.pool);
+            pruned += done.await?.rows_affected();
         }
-        tx.commit().await
+        Ok(pruned)
     }
 
     pub async fn delete_session(&self, id_hash: &[u8]) -> sqlx::Result<()> {

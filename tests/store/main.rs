@@ -1,0 +1,110 @@
+//! The store's conformance suite: every case runs against both backends, SQLite (a file in a
+//! temporary directory) and PostgreSQL (a fresh database on a real server:
+//! `tests/common/postgres.rs`), so the two implementations of `operations.rs` behave the same
+//! (`docs/architecture.md#storage`). Each case gets an empty database and may open it more than
+//! once, as replicas do.
+
+#[path = "../common/postgres.rs"]
+mod throwaway_postgres;
+
+mod accounts;
+mod faults;
+mod flows;
+mod keys;
+mod state;
+mod tokens;
+
+mod rows;
+
+use uitid_emulator::store::Store;
+
+pub use rows::*;
+
+/// One empty database of either backend, alive as long as this is.
+pub struct Database {
+    url: String,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    _postgres: Option<throwaway_postgres::TestDatabase>,
+}
+
+impl Database {
+    async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        Self {
+            url: format!("sqlite://{}", dir.path().join("store.db").display()),
+            _sqlite_dir: Some(dir),
+            _postgres: None,
+        }
+    }
+
+    async fn postgres() -> Self {
+        let database = throwaway_postgres::fresh_database().await;
+        Self {
+            url: database.url.clone(),
+            _sqlite_dir: None,
+            _postgres: Some(database),
+        }
+    }
+
+    /// A new connection pool on this database, migrated: another process's view of it.
+    pub async fn open(&self) -> Store {
+        Store::connect(&self.url).await.expect("the store opens")
+    }
+}
+
+/// `backend::module::case` for both backends, from one list of cases.
+macro_rules! conformance {
+    ($($module:ident: [$($case:ident),* $(,)?]),* $(,)?) => {
+        mod sqlite {
+            $(mod $module { $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    crate::$module::$case(crate::Database::sqlite().await).await;
+                }
+            )* })*
+        }
+        mod postgres {
+            $(mod $module { $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    crate::$module::$case(crate::Database::postgres().await).await;
+                }
+            )* })*
+        }
+    };
+}
+
+conformance! {
+    tokens: [
+        stored_tokens_are_found_by_hash_only,
+        ids_are_never_handed_out_twice,
+        revoking_one_token_says_whether_it_exists_and_was_live,
+        revoking_by_filter_counts_only_live_matches,
+    ],
+    flows: [
+        flows_expire_and_are_taken_once,
+        finishing_a_login_is_atomic_and_once,
+        sessions_expire_and_are_replaced,
+        purging_drops_only_what_expired,
+    ],
+    accounts: [
+        seeding_makes_configured_accounts_exactly_the_configuration,
+        nicks_clash_ignoring_ascii_case_only,
+        runtime_accounts_list_in_creation_order,
+        deleting_an_owner_revokes_its_tokens,
+    ],
+    keys: [
+        replicas_installing_at_once_agree_on_one_key,
+        rotation_retires_the_old_key,
+    ],
+    state: [
+        every_runtime_change_moves_the_version,
+        the_clock_is_shared,
+        reset_keeps_configuration_and_keys,
+    ],
+    faults: [
+        faults_match_route_key_user_and_token,
+        a_fault_is_used_exactly_times_across_replicas,
+        deleting_and_clearing_faults,
+    ],
+}

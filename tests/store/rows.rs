@@ -1,0 +1,56 @@
+//! Sample rows for the cases: what the services would store, with recognisable values.
+
+use uitid_emulator::store::{ApiKeyRow, FaultRow, NewRefreshToken, UserRow};
+
+/// A 32-byte hash whose bytes are all `byte`.
+pub fn hash(byte: u8) -> [u8; 32] {
+    [byte; 32]
+}
+
+pub fn user(uid: &str, nick: &str, configured: bool) -> UserRow {
+    UserRow {
+        uid: uid.to_owned(),
+        nick: nick.to_owned(),
+        email: format!("{uid}@example.test"),
+        password_hash: hash(uid.len() as u8).to_vec(),
+        claims: r#"{"given_name":"Test"}"#.to_owned(),
+        configured,
+    }
+}
+
+pub fn api_key(byte: u8, name: &str, configured: bool) -> ApiKeyRow {
+    ApiKeyRow {
+        key_hash: hash(byte).to_vec(),
+        name: name.to_owned(),
+        key_hint: format!("{byte:02x}..."),
+        permissions: r#"["refresh"]"#.to_owned(),
+        destinations: "[]".to_owned(),
+        configured,
+    }
+}
+
+pub fn token(byte: u8, uid: &str, key: u8, expires_at: Option<i64>) -> NewRefreshToken {
+    NewRefreshToken {
+        token_hash: hash(byte),
+        user_uid: uid.to_owned(),
+        api_key_hash: hash(key),
+        created_at: 1_000,
+        expires_at,
+    }
+}
+
+/// A fault on `route` used `times` times; `id` and `remaining` are the store's to set.
+pub fn fault(route: &str, times: i64) -> FaultRow {
+    FaultRow {
+        id: 0,
+        route: route.to_owned(),
+        api_key_hash: None,
+        api_key_name: None,
+        user_uid: None,
+        times,
+        remaining: 0,
+        action: r#"{"status":503}"#.to_owned(),
+        breaks_token: false,
+        created_at: 1_000,
+    }
+}
