@@ -3,6 +3,7 @@
 //! variables `UITID_EMULATOR__SECTION__KEY` override both. Field names are a user-facing
 //! interface.
 
+mod database_url;
 mod load;
 mod rate_limits;
 #[cfg(test)]
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::model::Permission;
 pub use crate::secret::Secret;
+pub use database_url::redacted as redacted_database_url;
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
 pub use rate_limits::RateLimitSettings;
 
@@ -60,11 +62,12 @@ pub struct ServerSettings {
     pub drain_timeout: Duration,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://path/to/file.db` (created when missing), or `postgres://user@host:port/db`
-    /// shared by several replicas (`docs/architecture.md#storage`).
+    /// shared by several replicas (`docs/architecture.md#storage`). Shown without its password.
+    #[serde(serialize_with = "database_url::serialize")]
     pub url: String,
     /// Revoked refresh tokens stay listed this long (emulator clock), then are pruned.
     #[serde(with = "humantime_serde")]
@@ -74,6 +77,17 @@ pub struct DatabaseSettings {
     pub prune_interval: Duration,
     /// Rows per pruning statement: small, so a prune never holds a write lock for long.
     pub prune_batch: u32,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &database_url::redacted(&self.url))
+            .field("keep_revoked", &self.keep_revoked)
+            .field("prune_interval", &self.prune_interval)
+            .field("prune_batch", &self.prune_batch)
+            .finish()
+    }
 }
 
 /// Which token shape the provider hands out (`docs/protocol.md#v1-tokens`,

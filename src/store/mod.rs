@@ -64,7 +64,7 @@ impl Store {
                 Backend::Sqlite(Box::new(SqliteStore::connect(url).await?))
             }
             Some(BackendKind::Postgres) => Backend::Postgres(PgStore::connect(url).await?),
-            None => anyhow::bail!("database.url {url:?} is neither sqlite: nor postgres://"),
+            None => anyhow::bail!("database.url is neither sqlite: nor postgres://"),
         };
         Ok(Self {
             backend: Arc::new(backend),

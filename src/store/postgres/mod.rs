@@ -18,6 +18,8 @@ use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
+use crate::config::redacted_database_url as redacted;
+
 /// How long a request waits for a connection before the database counts as unavailable (503).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections per process: three replicas stay far below PostgreSQL's default 100.
@@ -93,17 +95,5 @@ impl PgStore {
 
     pub fn is_closed(&self) -> bool {
         self.pool.is_closed()
-    }
-}
-
-/// The URL without its password, for messages.
-fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        Ok(parsed) => parsed.to_string(),
-        Err(_) => "(unparsable URL)".to_owned(),
     }
 }
