@@ -66,3 +66,13 @@ pub enum Permission {
     /// May call the Entry API stand-in (`/user`).
     EntryApi,
 }
+
+/// The first of `fields` (name, value) whose value holds a NUL character (U+0000). Stored text
+/// may not: PostgreSQL's text type cannot hold it, so both backends refuse it alike, and no
+/// real nick, e-mail address, API key or key name contains one.
+pub fn field_with_nul<'a>(fields: &[(&'a str, &str)]) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(_, value)| value.contains('\0'))
+        .map(|(name, _)| *name)
+}

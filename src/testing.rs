@@ -98,6 +98,8 @@ pub struct TestServerBuilder {
     settings: anyhow::Result<Settings>,
     generated_key: bool,
     database_dir: Option<PathBuf>,
+    /// A database of the caller's instead of a SQLite file in the database directory.
+    database_url: Option<String>,
 }
 
 /// A temporary directory removed with the server, or one the caller owns.
@@ -130,6 +132,7 @@ impl TestServer {
             settings: Ok(settings),
             generated_key: false,
             database_dir: None,
+            database_url: None,
         }
     }
 
@@ -194,7 +197,7 @@ impl TestServer {
     }
 
     /// The SQLite database file; with the server running, its `-wal` and `-shm` files sit
-    /// beside it.
+    /// beside it. Meaningless for a server started with [`TestServerBuilder::database_url`].
     pub fn database_path(&self) -> PathBuf {
         self.dir.path().join(DATABASE_FILE)
     }
@@ -292,6 +295,14 @@ impl TestServerBuilder {
         self
     }
 
+    /// Serves from the database at `url` (for example a `postgres://` database the caller
+    /// created) instead of a SQLite file in the database directory. The caller owns it: it is
+    /// neither emptied first nor removed afterwards.
+    pub fn database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = Some(url.into());
+        self
+    }
+
     pub async fn start(self) -> TestServer {
         self.try_start()
             .await
@@ -305,7 +316,9 @@ impl TestServerBuilder {
             None => DatabaseDir::Temporary(tempfile::tempdir()?),
         };
         settings.server.listen = ([127, 0, 0, 1], 0).into();
-        settings.database.url = format!("sqlite://{}", dir.path().join(DATABASE_FILE).display());
+        settings.database.url = self
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}", dir.path().join(DATABASE_FILE).display()));
         if self.generated_key {
             settings.signing.private_key_file.clear();
         } else if settings.signing.private_key_file.trim().is_empty() {

@@ -134,6 +134,12 @@ impl Settings {
             if user.nick.trim().is_empty() {
                 return Err(format!("key `users[{i}].nick`: must not be empty"));
             }
+            let text = [("nick", user.nick.as_str()), ("email", user.email.as_str())];
+            if let Some(field) = crate::model::field_with_nul(&text) {
+                return Err(format!(
+                    "key `users[{i}].{field}`: must not contain NUL characters"
+                ));
+            }
             for id in [&user.uid, &user.nick] {
                 if !seen.insert(id.to_lowercase()) {
                     return Err(format!("key `users[{i}]`: {id:?} is used by another user"));
@@ -148,6 +154,12 @@ impl Settings {
         for (i, key) in self.api_keys.iter().enumerate() {
             if key.key.expose().trim().is_empty() {
                 return Err(format!("key `api_keys[{i}].key`: must not be empty"));
+            }
+            let text = [("key", key.key.expose()), ("name", key.name.as_str())];
+            if let Some(field) = crate::model::field_with_nul(&text) {
+                return Err(format!(
+                    "key `api_keys[{i}].{field}`: must not contain NUL characters"
+                ));
             }
             if !seen.insert(key.key.expose()) {
                 return Err(format!(

@@ -152,6 +152,12 @@ fn validated(key: String, input: ApiKeyInput) -> Result<ApiKeySettings, ControlE
     if input.name.trim().is_empty() {
         return Err(ControlError::invalid("name", "must not be empty"));
     }
+    if let Some(field) = crate::model::field_with_nul(&[("key", &key), ("name", &input.name)]) {
+        return Err(ControlError::invalid(
+            field,
+            "must not contain NUL characters",
+        ));
+    }
     let permissions = input
         .permissions
         .iter()

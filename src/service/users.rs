@@ -147,6 +147,16 @@ fn validated(uid: String, input: UserInput) -> Result<UserSettings, ControlError
     if input.nick.trim().is_empty() {
         return Err(ControlError::invalid("nick", "must not be empty"));
     }
+    let text = [
+        ("nick", input.nick.as_str()),
+        ("email", input.email.as_str()),
+    ];
+    if let Some(field) = crate::model::field_with_nul(&text) {
+        return Err(ControlError::invalid(
+            field,
+            "must not contain NUL characters",
+        ));
+    }
     Ok(UserSettings {
         uid,
         nick: input.nick,

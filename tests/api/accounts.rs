@@ -181,6 +181,22 @@ async fn user_requests_that_are_invalid_unknown_or_duplicate_are_json_errors_nam
             "changing a uid",
         ),
         (
+            "POST",
+            "users".to_owned(),
+            Some(with(&|u| u["nick"] = json!("nul\u{0}nick"))),
+            400,
+            Some("nick"),
+            "a NUL in a nick (no backend stores one)",
+        ),
+        (
+            "POST",
+            "users".to_owned(),
+            Some(with(&|u| u["email"] = json!("a\u{0}@example.test"))),
+            400,
+            Some("email"),
+            "a NUL in an e-mail address",
+        ),
+        (
             "DELETE",
             "users/nobody".to_owned(),
             None,
@@ -385,6 +401,14 @@ async fn api_key_requests_that_are_invalid_unknown_or_duplicate_are_json_errors_
             400,
             Some("key"),
             "renaming a key",
+        ),
+        (
+            "POST",
+            "api-keys",
+            Some(key(&|k| k["name"] = json!("nul\u{0}name"))),
+            400,
+            Some("name"),
+            "a NUL in a key's name",
         ),
         (
             "DELETE",

@@ -12,8 +12,8 @@
 #[path = "../api/support/mod.rs"]
 mod support;
 
-#[path = "../common/postgres.rs"]
-mod postgres;
+// The one copy of the throwaway PostgreSQL in this binary (the harness above includes it).
+use support::postgres;
 
 /// `$sqlite` and `$postgres`, two tests running `async fn $case(backend: Backend)` on each
 /// backend. The names are spelled out, so that a test's name leads to its case by grep.

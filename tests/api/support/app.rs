@@ -20,6 +20,8 @@ pub struct TestApp {
     pub api: Client,
     pub setup: Setup,
     server: TestServer,
+    /// The PostgreSQL database of this server alone, when the run is on PostgreSQL.
+    database: Option<std::sync::Arc<super::postgres::TestDatabase>>,
 }
 
 impl TestApp {
@@ -28,15 +30,24 @@ impl TestApp {
     }
 
     pub async fn start(setup: Setup) -> Self {
-        let builder = Self::builder(&setup);
-        Self::new(setup, builder.start().await)
+        let database = super::database::own_database()
+            .await
+            .map(std::sync::Arc::new);
+        let mut builder = Self::builder(&setup);
+        if let Some(database) = &database {
+            builder = builder.database_url(&database.url);
+        }
+        Self::new(setup, builder.start().await, database)
     }
 
     /// A server on the database in `dir`, which the caller keeps: several of them are
     /// processes sharing one database (`docs/reliability.md#concurrency`).
     pub async fn start_in(setup: Setup, dir: &Path) -> Self {
-        let builder = Self::builder(&setup).database_dir(dir);
-        Self::new(setup, builder.start().await)
+        let mut builder = Self::builder(&setup).database_dir(dir);
+        if let Some(url) = super::database::database_of_dir(dir).await {
+            builder = builder.database_url(url);
+        }
+        Self::new(setup, builder.start().await, None)
     }
 
     fn builder(setup: &Setup) -> TestServerBuilder {
@@ -47,27 +58,39 @@ impl TestApp {
         }
     }
 
-    fn new(setup: Setup, server: TestServer) -> Self {
+    fn new(
+        setup: Setup,
+        server: TestServer,
+        database: Option<std::sync::Arc<super::postgres::TestDatabase>>,
+    ) -> Self {
         Self {
             address: server.base_url().to_owned(),
             api: client(),
             setup,
             server,
+            database,
         }
     }
 
-    /// Stops gracefully and starts a new server on the same database file.
+    /// Stops gracefully and starts a new server on the same database.
     pub async fn restart(self) -> Self {
-        Self::new(self.setup, self.server.restart().await)
+        Self::new(self.setup, self.server.restart().await, self.database)
     }
 
     /// Stops gracefully; the database lives on in the returned handle.
     pub async fn stop(self) -> StoppedServer {
+        // A stopped server may be started again: its PostgreSQL database must outlive this.
+        std::mem::forget(self.database);
         self.server.stop().await
     }
 
-    /// The SQLite file (`-wal` and `-shm` beside it).
+    /// The SQLite file (`-wal` and `-shm` beside it). Tests that use it are SQLite-only and are
+    /// skipped by name when the suite runs on PostgreSQL (`database.rs`).
     pub fn database_path(&self) -> PathBuf {
+        assert!(
+            !super::database::on_postgres(),
+            "this test opens the SQLite file: skip it on PostgreSQL"
+        );
         self.server.database_path()
     }
 

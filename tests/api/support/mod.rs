@@ -7,10 +7,13 @@
 pub mod app;
 pub mod browser;
 pub mod client_loop;
+pub mod database;
 pub mod docs;
 pub mod forge;
 pub mod http;
 pub mod jwt;
+#[path = "../../common/postgres.rs"]
+pub mod postgres;
 pub mod process;
 pub mod raw_http;
 pub mod setup;
