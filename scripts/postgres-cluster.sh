@@ -5,6 +5,8 @@
 #                                           port, wait until it accepts connections, and print its
 #                                           superuser URL (postgres://emu@127.0.0.1:PORT/postgres)
 #   scripts/postgres-cluster.sh stop DIR    stop it (immediate shutdown); DIR stays
+#   scripts/postgres-cluster.sh resume DIR  start a stopped cluster again on the same port (an
+#                                           outage ends: tests/slow/postgres_outage.rs)
 #
 # With the URL in UITID_TEST_POSTGRES_URL, tests/common/postgres.rs creates its databases there
 # instead of starting a cluster per test process (.ci/run starts one for the whole run).
@@ -15,7 +17,7 @@ set -euo pipefail
 export PATH="$PATH:/usr/lib/postgresql/15/bin"
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|resume DIR" >&2
     exit 2
 }
 [[ $# -eq 2 ]] || usage
@@ -45,9 +47,8 @@ start() {
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             continue
         fi
-        if as_owner pg_ctl --pgdata="$dir/data" --log="$dir/postgres.log" --wait --timeout=60 \
-            --options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
-            start >&2; then
+        if run_server "$port"; then
+            echo "$port" >"$dir/port"
             echo "postgres://emu@127.0.0.1:$port/postgres"
             return
         fi
@@ -55,6 +56,18 @@ start() {
     done
     cat "$dir/postgres.log" >&2
     exit 1
+}
+
+run_server() {
+    as_owner pg_ctl --pgdata="$dir/data" --log="$dir/postgres.log" --wait --timeout=60 \
+        --options="-p $1 -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
+        start >&2
+}
+
+resume() {
+    dir=$(cd "$dir" && pwd)
+    [[ -f $dir/port ]] || { echo "postgres-cluster: no cluster was started in $dir" >&2; exit 1; }
+    run_server "$(cat "$dir/port")"
 }
 
 stop() {
@@ -65,5 +78,6 @@ stop() {
 case $1 in
     start) start ;;
     stop) stop ;;
+    resume) resume ;;
     *) usage ;;
 esac

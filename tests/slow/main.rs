@@ -15,6 +15,7 @@ mod scale;
 
 mod crash;
 mod mixed_writes;
+mod postgres_outage;
 mod read_only;
 mod refresh_tokens;
 mod revocation_race;
