@@ -142,11 +142,13 @@ impl PgStore {
         limit: i64,
     ) -> sqlx::Result<u64> {
         let mut pruned = 0;
-        // One short statement per kind, each at most `limit` rows found through an index.
+        // One short statement per kind, each at most `limit` rows. `ORDER BY` the time column
+        // keeps the plan on its index whatever the table's statistics say: without it the
+        // planner may scan the whole table for every batch once many rows match.
         for (table, key, column, bound) in PRUNED {
             let statement = format!(
                 "DELETE FROM {table} WHERE {key} IN
-                 (SELECT {key} FROM {table} WHERE {column} <= $1 LIMIT $2)"
+                 (SELECT {key} FROM {table} WHERE {column} <= $1 ORDER BY {column} LIMIT $2)"
             );
             let bound = bound.value(now, revoked_before);
             let done = sqlx::query(&statement)

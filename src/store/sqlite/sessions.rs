@@ -31,7 +31,7 @@ impl SqliteStore {
         for (table, key, column, bound) in PRUNED {
             let statement = format!(
                 "DELETE FROM {table} WHERE {key} IN
-                 (SELECT {key} FROM {table} WHERE {column} <= ? LIMIT ?)"
+                 (SELECT {key} FROM {table} WHERE {column} <= ? ORDER BY {column} LIMIT ?)"
             );
             let bound = bound.value(now, revoked_before);
             let done = sqlx::query(&statement)
