@@ -73,7 +73,7 @@ impl ConnectService {
             browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,
         };
-        ctx.housekeeping.purge_expired_if_due(now);
+        ctx.housekeeping.wake_pruner_if_due(now);
         ctx.store.insert_flow(FlowKind::Login, &flow, now).await?;
         Ok(ConnectOutcome::ShowLogin {
             flow_id: flow.id,

@@ -47,7 +47,7 @@ impl Housekeeping {
 
     /// Called where rows are added: wakes the pruner when the last wake-up is a minute old or
     /// the clock moved backwards. Never waits.
-    pub fn purge_expired_if_due(&self, now: i64) {
+    pub fn wake_pruner_if_due(&self, now: i64) {
         let last = self.last_wake.load(Ordering::Relaxed);
         let due = last == i64::MIN || (now - last).abs() >= WAKE_INTERVAL_SECONDS;
         if due

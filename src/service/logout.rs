@@ -56,7 +56,7 @@ impl LogoutService {
             browser_hash: flow.hash().0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,
         };
-        ctx.housekeeping.purge_expired_if_due(now);
+        ctx.housekeeping.wake_pruner_if_due(now);
         ctx.store
             .insert_flow(FlowKind::Logout, &record, now)
             .await?;
