@@ -43,10 +43,10 @@ fn is_unavailable(error: &sqlx::Error) -> bool {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
         // SQLite's primary result codes: BUSY 5, LOCKED 6, READONLY 8, IOERR 10, FULL 13,
         // CANTOPEN 14.
-        sqlx::Error::Database(_) if sqlite_code(error).is_some() => {
-            matches!(sqlite_code(error), Some(5 | 6 | 8 | 10 | 13 | 14))
-        }
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| postgres_unavailable(&code)),
+        sqlx::Error::Database(db) => match sqlite_code(error) {
+            Some(code) => matches!(code, 5 | 6 | 8 | 10 | 13 | 14),
+            None => db.code().is_some_and(|code| postgres_unavailable(&code)),
+        },
         _ => false,
     }
 }

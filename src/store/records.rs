@@ -181,3 +181,33 @@ impl PruneBound {
         }
     }
 }
+
+/// Column lists both backends select, in the order of the row types' fields.
+pub(crate) const USER_COLUMNS: &str = "uid, nick, email, password_hash, claims, configured";
+pub(crate) const KEY_COLUMNS: &str =
+    "key_hash, name, key_hint, permissions, destinations, configured";
+pub(crate) const FLOW_COLUMNS: &str =
+    "id, destination, api_key_hash, lang, browser_hash, expires_at";
+pub(crate) const TOKEN_COLUMNS: &str =
+    "id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at";
+pub(crate) const FAULT_COLUMNS: &str = "id, route, api_key_hash, api_key_name, user_uid, times, \
+                                        remaining, action, breaks_token, created_at";
+
+/// What `reset` runs, in one transaction, on either backend (SQLite reads `TRUE`/`FALSE` too).
+pub(crate) const RESET_STATEMENTS: [&str; 7] = [
+    "DELETE FROM users WHERE configured = FALSE",
+    "DELETE FROM api_keys WHERE configured = FALSE",
+    "DELETE FROM refresh_tokens",
+    "DELETE FROM sessions",
+    "DELETE FROM flows",
+    "DELETE FROM faults",
+    "UPDATE clock SET offset_seconds = 0, frozen_at = NULL WHERE id = 1",
+];
+
+/// Who owns refresh tokens: a user by uid, or an API key by its hash. Deleting an owner
+/// revokes its tokens; each backend binds the id in its own way.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Owner<'a> {
+    User(&'a str),
+    ApiKey(&'a [u8]),
+}

@@ -6,10 +6,7 @@ use sqlx::PgConnection;
 
 use super::PgStore;
 use super::shared_state::commit_change;
-use crate::store::records::{ApiKeyRow, UserRow};
-
-const USER_COLUMNS: &str = "uid, nick, email, password_hash, claims, configured";
-const KEY_COLUMNS: &str = "key_hash, name, key_hint, permissions, destinations, configured";
+use crate::store::records::{ApiKeyRow, KEY_COLUMNS, USER_COLUMNS, UserRow};
 
 impl PgStore {
     pub async fn seed_accounts(&self, users: &[UserRow], keys: &[ApiKeyRow]) -> sqlx::Result<()> {

@@ -5,7 +5,7 @@
 use super::PgStore;
 use super::accounts::{insert_key, insert_user, next_position};
 use super::shared_state::commit_change;
-use crate::store::records::{ApiKeyRow, Change, UserRow};
+use crate::store::records::{ApiKeyRow, Change, Owner, UserRow};
 
 impl PgStore {
     pub async fn create_user(&self, user: &UserRow) -> sqlx::Result<Change> {
@@ -110,12 +110,13 @@ impl PgStore {
             ),
         };
         let mut tx = self.begin_write().await?;
-        let deleted = owner.bind(sqlx::query(delete)).execute(&mut *tx).await?;
+        let deleted = bind_owner(owner, sqlx::query(delete))
+            .execute(&mut *tx)
+            .await?;
         if deleted.rows_affected() == 0 {
             return Ok(Change::NotFound);
         }
-        owner
-            .bind(sqlx::query(revoke))
+        bind_owner(owner, sqlx::query(revoke))
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -123,21 +124,12 @@ impl PgStore {
     }
 }
 
-/// Who owns refresh tokens: a user by uid, or an API key by its hash.
-#[derive(Debug, Clone, Copy)]
-enum Owner<'a> {
-    User(&'a str),
-    ApiKey(&'a [u8]),
+/// Binds the owner's id as `$1`: a uid as text, a key hash as bytes.
+fn bind_owner<'q>(owner: Owner<'_>, query: PgQuery<'q>) -> PgQuery<'q> {
+    match owner {
+        Owner::User(uid) => query.bind(uid.to_owned()),
+        Owner::ApiKey(hash) => query.bind(hash.to_vec()),
+    }
 }
 
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
-
-impl Owner<'_> {
-    /// Binds the owner's id as `$1`: a uid as text, a key hash as bytes.
-    fn bind<'q>(self, query: PgQuery<'q>) -> PgQuery<'q> {
-        match self {
-            Owner::User(uid) => query.bind(uid.to_owned()),
-            Owner::ApiKey(hash) => query.bind(hash.to_vec()),
-        }
-    }
-}

@@ -5,10 +5,7 @@ use sqlx::PgConnection;
 
 use super::PgStore;
 use super::shared_state::bump_version;
-use crate::store::records::{ClaimQuery, FaultRow};
-
-const COLUMNS: &str = "id, route, api_key_hash, api_key_name, user_uid, times, remaining, \
-                       action, breaks_token, created_at";
+use crate::store::records::{ClaimQuery, FAULT_COLUMNS, FaultRow};
 
 impl PgStore {
     pub async fn insert_fault(&self, fault: &FaultRow) -> sqlx::Result<(i64, i64)> {
@@ -53,7 +50,7 @@ impl PgStore {
                    AND (user_uid IS NULL OR user_uid = $3)
                    AND (NOT breaks_token OR $4)
                  ORDER BY id LIMIT 1)
-             RETURNING {COLUMNS}"
+             RETURNING {FAULT_COLUMNS}"
         ))
         .bind(query.route)
         .bind(query.api_key_hash)
@@ -99,7 +96,7 @@ impl PgStore {
 
 pub(super) async fn pending_faults(conn: &mut PgConnection) -> sqlx::Result<Vec<FaultRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM faults WHERE remaining > 0 ORDER BY id"
+        "SELECT {FAULT_COLUMNS} FROM faults WHERE remaining > 0 ORDER BY id"
     ))
     .fetch_all(conn)
     .await

@@ -3,9 +3,9 @@
 
 use super::PgStore;
 use super::refresh_tokens::insert_refresh_token;
-use crate::store::records::{FlowKind, FlowRecord, NewRefreshToken, PRUNED, SessionRecord};
-
-const COLUMNS: &str = "id, destination, api_key_hash, lang, browser_hash, expires_at";
+use crate::store::records::{
+    FLOW_COLUMNS, FlowKind, FlowRecord, NewRefreshToken, PRUNED, SessionRecord,
+};
 
 impl PgStore {
     pub async fn insert_flow(
@@ -42,7 +42,7 @@ impl PgStore {
             return Ok(None);
         }
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM flows WHERE id = $1 AND kind = $2 AND expires_at > $3"
+            "SELECT {FLOW_COLUMNS} FROM flows WHERE id = $1 AND kind = $2 AND expires_at > $3"
         ))
         .bind(id)
         .bind(kind.as_str())
@@ -171,7 +171,7 @@ async fn take_flow(
         return Ok(None);
     }
     sqlx::query_as(&format!(
-        "DELETE FROM flows WHERE id = $1 AND kind = $2 AND expires_at > $3 RETURNING {COLUMNS}"
+        "DELETE FROM flows WHERE id = $1 AND kind = $2 AND expires_at > $3 RETURNING {FLOW_COLUMNS}"
     ))
     .bind(id)
     .bind(kind.as_str())

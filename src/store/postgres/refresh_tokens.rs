@@ -3,10 +3,7 @@
 use sqlx::QueryBuilder;
 
 use super::PgStore;
-use crate::store::records::{NewRefreshToken, RefreshTokenRecord, TokenFilter};
-
-const COLUMNS: &str =
-    "id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at";
+use crate::store::records::{NewRefreshToken, RefreshTokenRecord, TOKEN_COLUMNS, TokenFilter};
 
 impl PgStore {
     pub async fn insert_refresh_token(&self, token: &NewRefreshToken) -> sqlx::Result<i64> {
@@ -18,9 +15,11 @@ impl PgStore {
         &self,
         token_hash: &[u8],
     ) -> sqlx::Result<Option<RefreshTokenRecord>> {
-        sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM refresh_tokens WHERE token_hash = $1"
-        ))
+        // A literal, not `format!`: this runs on every `/refresh`.
+        sqlx::query_as(
+            "SELECT id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at
+             FROM refresh_tokens WHERE token_hash = $1",
+        )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await
@@ -39,8 +38,9 @@ impl PgStore {
         &self,
         filter: &TokenFilter,
     ) -> sqlx::Result<Vec<RefreshTokenRecord>> {
-        let mut query =
-            QueryBuilder::new(format!("SELECT {COLUMNS} FROM refresh_tokens WHERE TRUE"));
+        let mut query = QueryBuilder::new(format!(
+            "SELECT {TOKEN_COLUMNS} FROM refresh_tokens WHERE TRUE"
+        ));
         push_filter(&mut query, filter);
         query.push(" ORDER BY id DESC");
         query.build_query_as().fetch_all(&self.pool).await

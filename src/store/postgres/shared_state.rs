@@ -4,7 +4,7 @@
 use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::PgStore;
-use crate::store::records::{Change, ClockRow, Snapshot};
+use crate::store::records::{Change, ClockRow, RESET_STATEMENTS, Snapshot};
 
 impl PgStore {
     pub async fn state_version(&self) -> sqlx::Result<i64> {
@@ -53,15 +53,7 @@ impl PgStore {
 
     pub async fn reset(&self) -> sqlx::Result<()> {
         let mut tx = self.begin_write().await?;
-        for statement in [
-            "DELETE FROM users WHERE NOT configured",
-            "DELETE FROM api_keys WHERE NOT configured",
-            "DELETE FROM refresh_tokens",
-            "DELETE FROM sessions",
-            "DELETE FROM flows",
-            "DELETE FROM faults",
-            "UPDATE clock SET offset_seconds = 0, frozen_at = NULL WHERE id = 1",
-        ] {
+        for statement in RESET_STATEMENTS {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
         bump_version(&mut tx).await?;

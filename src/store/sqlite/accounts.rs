@@ -3,29 +3,17 @@
 
 use super::SqliteStore;
 use super::shared_state::bump_version;
-use crate::store::records::{ApiKeyRow, Change, UserRow};
+use crate::store::records::{ApiKeyRow, Change, KEY_COLUMNS, Owner, USER_COLUMNS, UserRow};
 
-/// Who owns refresh tokens: a user by uid, or an API key by its hash.
-#[derive(Debug, Clone, Copy)]
-pub enum Owner<'a> {
-    User(&'a str),
-    ApiKey(&'a [u8]),
-}
-
-impl Owner<'_> {
-    /// Binds the owner's id: a uid as text, a key hash as a blob.
-    fn bind<'q>(self, query: SqliteQuery<'q>) -> SqliteQuery<'q> {
-        match self {
-            Owner::User(uid) => query.bind(uid.to_owned()),
-            Owner::ApiKey(hash) => query.bind(hash.to_vec()),
-        }
+/// Binds the owner's id: a uid as text, a key hash as a blob.
+fn bind_owner<'q>(owner: Owner<'_>, query: SqliteQuery<'q>) -> SqliteQuery<'q> {
+    match owner {
+        Owner::User(uid) => query.bind(uid.to_owned()),
+        Owner::ApiKey(hash) => query.bind(hash.to_vec()),
     }
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
-
-const USER_COLUMNS: &str = "uid, nick, email, password_hash, claims, configured";
-const KEY_COLUMNS: &str = "key_hash, name, key_hint, permissions, destinations, configured";
 
 impl SqliteStore {
     /// Makes the configured users and keys exactly `users` and `keys` (the configuration wins
@@ -72,11 +60,13 @@ impl SqliteStore {
             ),
         };
         let mut tx = self.begin_write().await?;
-        let deleted = owner.bind(sqlx::query(delete)).execute(&mut *tx).await?;
+        let deleted = bind_owner(owner, sqlx::query(delete))
+            .execute(&mut *tx)
+            .await?;
         if deleted.rows_affected() == 0 {
             return Ok(Change::NotFound);
         }
-        let revoke = owner.bind(sqlx::query(revoke).bind(now));
+        let revoke = bind_owner(owner, sqlx::query(revoke).bind(now));
         revoke.execute(&mut *tx).await?;
         commit_change(tx).await
     }

@@ -1,7 +1,8 @@
 //! Runtime changes to API keys (looked up by the key's SHA-256; the key is never stored).
 
 use super::SqliteStore;
-use super::accounts::{Owner, commit_change, insert_key, next_position};
+use super::accounts::{commit_change, insert_key, next_position};
+use crate::store::records::Owner;
 use crate::store::records::{ApiKeyRow, Change};
 
 impl SqliteStore {

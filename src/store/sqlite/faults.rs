@@ -5,10 +5,7 @@
 
 use super::SqliteStore;
 use super::shared_state::bump_version;
-use crate::store::records::{ClaimQuery, FaultRow};
-
-const COLUMNS: &str = "id, route, api_key_hash, api_key_name, user_uid, times, remaining, \
-                       action, breaks_token, created_at";
+use crate::store::records::{ClaimQuery, FAULT_COLUMNS, FaultRow};
 
 impl SqliteStore {
     /// Stores a fault (`id` and `remaining` of `fault` are ignored); answers its id and how many
@@ -57,7 +54,7 @@ impl SqliteStore {
                    AND (user_uid IS NULL OR user_uid = ?)
                    AND (breaks_token = 0 OR ?)
                  ORDER BY id LIMIT 1)
-             RETURNING {COLUMNS}"
+             RETURNING {FAULT_COLUMNS}"
         ))
         .bind(query.route)
         .bind(query.api_key_hash)
@@ -107,7 +104,7 @@ pub(super) async fn pending_faults<'c>(
     executor: impl sqlx::SqliteExecutor<'c>,
 ) -> sqlx::Result<Vec<FaultRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM faults WHERE remaining > 0 ORDER BY id"
+        "SELECT {FAULT_COLUMNS} FROM faults WHERE remaining > 0 ORDER BY id"
     ))
     .fetch_all(executor)
     .await

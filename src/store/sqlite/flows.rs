@@ -4,9 +4,7 @@
 use super::SqliteStore;
 use super::refresh_tokens::insert_refresh_token;
 use super::sessions::insert_session;
-use crate::store::records::{FlowKind, FlowRecord, NewRefreshToken, SessionRecord};
-
-const COLUMNS: &str = "id, destination, api_key_hash, lang, browser_hash, expires_at";
+use crate::store::records::{FLOW_COLUMNS, FlowKind, FlowRecord, NewRefreshToken, SessionRecord};
 
 impl SqliteStore {
     /// Stores a new flow and drops expired ones so the table stays small.
@@ -42,7 +40,7 @@ impl SqliteStore {
         now: i64,
     ) -> sqlx::Result<Option<FlowRecord>> {
         sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM flows WHERE id = ? AND kind = ? AND expires_at > ?"
+            "SELECT {FLOW_COLUMNS} FROM flows WHERE id = ? AND kind = ? AND expires_at > ?"
         ))
         .bind(id)
         .bind(kind.as_str())
@@ -110,7 +108,7 @@ async fn take_flow(
     now: i64,
 ) -> sqlx::Result<Option<FlowRecord>> {
     sqlx::query_as(&format!(
-        "DELETE FROM flows WHERE id = ? AND kind = ? AND expires_at > ? RETURNING {COLUMNS}"
+        "DELETE FROM flows WHERE id = ? AND kind = ? AND expires_at > ? RETURNING {FLOW_COLUMNS}"
     ))
     .bind(id)
     .bind(kind.as_str())

@@ -3,7 +3,7 @@
 use sqlx::QueryBuilder;
 
 use super::SqliteStore;
-use crate::store::records::{RefreshTokenRecord, TokenFilter};
+use crate::store::records::{RefreshTokenRecord, TOKEN_COLUMNS, TokenFilter};
 
 impl SqliteStore {
     /// Matching tokens, newest first.
@@ -11,10 +11,9 @@ impl SqliteStore {
         &self,
         filter: &TokenFilter,
     ) -> sqlx::Result<Vec<RefreshTokenRecord>> {
-        let mut query = QueryBuilder::new(
-            "SELECT id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at
-             FROM refresh_tokens WHERE 1 = 1",
-        );
+        let mut query = QueryBuilder::new(format!(
+            "SELECT {TOKEN_COLUMNS} FROM refresh_tokens WHERE 1 = 1"
+        ));
         push_filter(&mut query, filter);
         query.push(" ORDER BY id DESC");
         query.build_query_as().fetch_all(&self.pool).await

@@ -1,7 +1,7 @@
 //! The version counter every runtime change bumps, and the stored clock.
 
 use super::SqliteStore;
-use crate::store::records::{ClockRow, Snapshot};
+use crate::store::records::{ClockRow, RESET_STATEMENTS, Snapshot};
 
 impl SqliteStore {
     /// The current version of the shared state; it changes with every runtime change.
@@ -60,15 +60,7 @@ impl SqliteStore {
     /// no refresh tokens, sessions, flows or faults, the clock at wall time. Signing keys stay.
     pub async fn reset(&self) -> sqlx::Result<()> {
         let mut tx = self.begin_write().await?;
-        for statement in [
-            "DELETE FROM users WHERE configured = 0",
-            "DELETE FROM api_keys WHERE configured = 0",
-            "DELETE FROM refresh_tokens",
-            "DELETE FROM sessions",
-            "DELETE FROM flows",
-            "DELETE FROM faults",
-            "UPDATE clock SET offset_seconds = 0, frozen_at = NULL WHERE id = 1",
-        ] {
+        for statement in RESET_STATEMENTS {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
         bump_version(&mut tx).await?;

@@ -1,7 +1,8 @@
 //! Runtime changes to users (the configured ones are seeded in `accounts`).
 
 use super::SqliteStore;
-use super::accounts::{Owner, commit_change, insert_user, next_position};
+use super::accounts::{commit_change, insert_user, next_position};
+use crate::store::records::Owner;
 use crate::store::records::{Change, UserRow};
 
 impl SqliteStore {
