@@ -1,5 +1,5 @@
 //! The few domain types every layer shares: a fake UiTiD account, an API key and what a key may
-//! do. Plain data: no HTTP, no SQL, no JWT.
+//! do, an OAuth2 client. Plain data: no HTTP, no SQL, no JWT.
 
 use std::collections::HashSet;
 
@@ -8,6 +8,10 @@ use utoipa::ToSchema;
 
 use crate::destination::AllowedDestination;
 use crate::secret::TokenHash;
+
+mod client;
+
+pub use client::{ClientFields, FieldError, Grant, OAuthClient};
 
 /// A fake UiTiD account.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use super::Settings;
 /// The base layer and sample configuration, embedded so the bare binary runs anywhere.
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
 /// Tables of `DEFAULT_CONFIG` that are samples, not defaults.
-const SAMPLE_TABLES: [&str; 2] = ["users", "api_keys"];
+const SAMPLE_TABLES: [&str; 3] = ["users", "api_keys", "clients"];
 const ENV_PREFIX: &str = "UITID_EMULATOR__";
 const EMBEDDED_NAME: &str = "the embedded default configuration";
 
@@ -111,5 +111,7 @@ mod tests {
         assert!(!embedded.users.is_empty() && !embedded.api_keys.is_empty());
         assert!(file.users.is_empty(), "sample users are not defaults");
         assert!(file.api_keys.is_empty(), "sample keys are not defaults");
+        assert!(!embedded.clients.is_empty());
+        assert!(file.clients.is_empty(), "sample clients are not defaults");
     }
 }

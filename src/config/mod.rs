@@ -5,6 +5,7 @@
 
 mod database_url;
 mod load;
+mod oauth;
 mod rate_limits;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ pub use crate::model::Permission;
 pub use crate::secret::Secret;
 pub use database_url::redacted as redacted_database_url;
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
+pub use oauth::{ClientSettings, Grant, OAuthSettings};
 pub use rate_limits::RateLimitSettings;
 
 /// Everything the emulator is configured with.
@@ -34,12 +36,17 @@ pub struct Settings {
     pub log: LogSettings,
     /// Failed refreshes and logins per client address and API key.
     pub rate_limits: RateLimitSettings,
+    /// The OAuth2 realm `uitid` (`docs/protocol.md#oauth2-realm`).
+    pub oauth: OAuthSettings,
     /// The API keys clients present as `apiKey` / `X-Api-Key`.
     #[serde(default)]
     pub api_keys: Vec<ApiKeySettings>,
     /// The fake UiTiD accounts.
     #[serde(default)]
     pub users: Vec<UserSettings>,
+    /// The realm's OAuth2 clients.
+    #[serde(default)]
+    pub clients: Vec<ClientSettings>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -70,6 +70,15 @@ fn users_then(fields: &str) -> String {
     )
 }
 
+/// A valid confidential client and then a second client with `fields`.
+fn clients_then(fields: &str) -> String {
+    format!(
+        "[[clients]]\nclient_id = \"one\"\nsecret = \"s1\"\nname = \"One\"\n\
+         grants = [\"client_credentials\"]\n\
+         [[clients]]\nname = \"Two\"\n{fields}\n"
+    )
+}
+
 /// `key-one` and then a second API key with `fields`.
 fn api_keys_then(fields: &str) -> String {
     format!(
@@ -111,6 +120,25 @@ fn each_validation_rule_refuses_with_a_message_naming_the_key() {
         (api_keys_then("key = \"k\"\ndestinations = [\"ftp://x.test/\"]"), "api_keys[1].destinations[0]", "a destination that is not http(s)"),
         (api_keys_then("key = \"k\"\ndestinations = [\"*\", \"https://a.test/#f\"]"), "api_keys[1].destinations[1]", "a destination with a fragment"),
         ("[login]\nheadless_user = \"nobody\"".to_owned(), "login.headless_user", "a headless user that is not configured"),
+        ("[oauth]\nissuer = \"realm\"".to_owned(), "oauth.issuer", "an issuer that is not a URL"),
+        ("[oauth]\naccess_ttl = \"0s\"".to_owned(), "oauth.access_ttl", "client tokens expired when issued"),
+        ("[oauth]\nrefresh_max_age = \"0s\"".to_owned(), "oauth.refresh_max_age", "refresh chains dead at birth"),
+        ("[oauth]\nrefresh_reuse_grace = \"a while\"".to_owned(), "oauth.refresh_reuse_grace", "a grace that is not a duration"),
+        (clients_then("client_id = \"one\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]"), "clients[1].client_id", "a client id used twice"),
+        (clients_then("client_id = \"\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]"), "clients[1].client_id", "an empty client id"),
+        (clients_then("client_id = \"a:b\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]"), "clients[1].client_id", "a client id HTTP Basic cannot carry"),
+        (clients_then("client_id = \"two\"\nsecret = \"with-dash\"\ngrants = [\"client_credentials\"]"), "clients[1].secret", "a secret with other than letters and digits"),
+        (clients_then("client_id = \"two\"\ngrants = [\"client_credentials\"]"), "clients[1].secret", "a confidential client without a secret"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\npublic = true\ngrants = [\"authorization_code\"]\nredirect_uris = [\"http://localhost/cb\"]"), "clients[1].secret", "a public client with a secret"),
+        (clients_then("client_id = \"two\"\npublic = true\ngrants = [\"client_credentials\"]"), "clients[1].grants", "a public client using client credentials"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = []"), "clients[1].grants", "a client with no grant"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"implicit\"]"), "clients.1.grants.0", "a grant the realm does not offer"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"authorization_code\"]"), "clients[1].redirect_uris", "the code grant without a redirect URI"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"authorization_code\"]\nredirect_uris = [\"https://app.test/cb#x\"]"), "clients[1].redirect_uris", "a redirect URI with a fragment"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"authorization_code\"]\nredirect_uris = [\"javascript:alert(1)\"]"), "clients[1].redirect_uris", "a redirect URI that runs code"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]\npost_logout_redirect_uris = [\"/relative\"]"), "clients[1].post_logout_redirect_uris", "a relative logout redirect"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]\napis = [\"entry api\"]"), "clients[1].apis", "an API name with a space"),
+        (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]\nscopes = [\"x\"]"), "clients.1.scopes", "an unknown client setting"),
         ("[rate_limits]\naddress_burst = 0".to_owned(), "rate_limits.address_burst", "no failure allowed at all"),
         ("[rate_limits]\nkey_burst = 10001".to_owned(), "rate_limits.key_burst", "a burst beyond 10,000"),
         ("[rate_limits]\naddress_burst = -1".to_owned(), "rate_limits.address_burst", "a negative burst"),
@@ -193,5 +221,18 @@ fn the_embedded_sample_configuration_is_valid_and_has_the_documented_accounts() 
         keys,
         ["sample-key-with-refresh", "sample-key-without-refresh"],
         "the keys testing::TestServer names"
+    );
+    let clients: Vec<&str> = settings.clients.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        clients,
+        [
+            "Sample integration",
+            "Sample integration without Entry API access"
+        ]
+    );
+    assert_eq!(settings.oauth.access_ttl, Duration::from_secs(86_400));
+    assert_eq!(
+        settings.oauth_issuer(),
+        "http://localhost:8080/realms/uitid"
     );
 }

@@ -74,6 +74,16 @@ impl Settings {
         })
     }
 
+    /// `iss` of the OAuth2 realm's tokens (`docs/protocol.md#oauth2-realm`).
+    pub fn oauth_issuer(&self) -> String {
+        let configured = self.oauth.issuer.trim_end_matches('/');
+        if configured.is_empty() {
+            self.keycloak_default_issuer()
+        } else {
+            configured.to_owned()
+        }
+    }
+
     /// `server.public_url` without a trailing slash.
     pub fn public_base(&self) -> &str {
         self.server.public_url.trim_end_matches('/')
@@ -107,6 +117,7 @@ impl Settings {
         self.rate_limits.validate()?;
         self.validate_users()?;
         self.validate_api_keys()?;
+        self.validate_oauth()?;
         if self.login.mode == LoginMode::Headless {
             let wanted = &self.login.headless_user;
             if !self
@@ -169,6 +180,39 @@ impl Settings {
             for (j, destination) in key.destinations.iter().enumerate() {
                 crate::destination::AllowedDestination::parse(destination)
                     .map_err(|why| format!("key `api_keys[{i}].destinations[{j}]`: {why}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_oauth(&self) -> Result<(), String> {
+        if !self.oauth.issuer.is_empty() {
+            let issuer = url::Url::parse(&self.oauth.issuer)
+                .map_err(|e| format!("key `oauth.issuer`: not a URL ({e})"))?;
+            if !matches!(issuer.scheme(), "http" | "https") {
+                return Err("key `oauth.issuer`: must be an http or https URL".into());
+            }
+        }
+        let lifetimes = [
+            ("access_ttl", self.oauth.access_ttl),
+            ("refresh_max_age", self.oauth.refresh_max_age),
+        ];
+        for (name, lifetime) in lifetimes {
+            if lifetime.is_zero() {
+                return Err(format!("key `oauth.{name}`: must be longer than 0s"));
+            }
+        }
+        let mut seen = HashSet::new();
+        for (i, client) in self.clients.iter().enumerate() {
+            client
+                .fields()
+                .check()
+                .map_err(|(field, why)| format!("key `clients[{i}].{field}`: {why}"))?;
+            if !seen.insert(client.client_id.as_str()) {
+                return Err(format!(
+                    "key `clients[{i}].client_id`: {:?} is used by another client",
+                    client.client_id
+                ));
             }
         }
         Ok(())
