@@ -6,9 +6,10 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::service::{
-    ApiKeyService, ClockService, ConnectService, Context, EntryApiService, FaultService,
-    HealthService, JournalService, KeyService, LoginService, LogoutService, MintService,
-    RefreshService, RefreshTokenService, ResetService, UserService,
+    ApiKeyService, ClientService, ClockService, ConnectService, Context, EntryApiService,
+    FaultService, HealthService, JournalService, KeyService, LoginService, LogoutService,
+    MintService, RefreshService, RefreshTokenService, ResetService, TokenEndpointService,
+    UserService,
 };
 
 /// What every handler gets.
@@ -27,10 +28,12 @@ pub struct App {
     pub refresh_tokens: RefreshTokenService,
     pub users: UserService,
     pub api_keys: ApiKeyService,
+    pub clients: ClientService,
     pub reset: ResetService,
     pub faults: FaultService,
     pub journal: JournalService,
     pub health: HealthService,
+    pub oauth_token: TokenEndpointService,
 }
 
 impl App {
@@ -49,10 +52,12 @@ impl App {
             refresh_tokens: RefreshTokenService::new(ctx.clone()),
             users: UserService::new(ctx.clone()),
             api_keys: ApiKeyService::new(ctx.clone()),
+            clients: ClientService::new(ctx.clone()),
             reset: ResetService::new(ctx.clone()),
             faults: FaultService::new(ctx.clone()),
             journal: JournalService::new(ctx.clone()),
             health: HealthService::new(ctx.clone()),
+            oauth_token: TokenEndpointService::new(ctx.clone()),
             ctx,
         }))
     }

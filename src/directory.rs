@@ -1,11 +1,11 @@
-//! The users and API keys every request looks up, as one immutable snapshot. The service layer
+//! The users, API keys and OAuth2 clients every request looks up, as one immutable snapshot. The service layer
 //! builds a new snapshot from the database whenever the shared state changes and swaps it in.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::destination::AllowedDestination;
-use crate::model::{ApiKey, User};
+use crate::model::{ApiKey, OAuthClient, User};
 use crate::secret::TokenHash;
 
 #[derive(Debug, Default)]
@@ -14,10 +14,11 @@ pub struct Directory {
     keys: Vec<Arc<ApiKey>>,
     by_hash: HashMap<TokenHash, Arc<ApiKey>>,
     keyless_logout: Vec<AllowedDestination>,
+    clients: Vec<Arc<OAuthClient>>,
 }
 
 impl Directory {
-    pub fn new(users: Vec<User>, keys: Vec<ApiKey>) -> Self {
+    pub fn new(users: Vec<User>, keys: Vec<ApiKey>, clients: Vec<OAuthClient>) -> Self {
         let keys: Vec<Arc<ApiKey>> = keys.into_iter().map(Arc::new).collect();
         let by_hash = keys.iter().map(|k| (k.hash, k.clone())).collect();
         Self {
@@ -25,7 +26,20 @@ impl Directory {
             keyless_logout: keyless_logout_destinations(&keys),
             keys,
             by_hash,
+            clients: clients.into_iter().map(Arc::new).collect(),
         }
+    }
+
+    pub fn clients(&self) -> &[Arc<OAuthClient>] {
+        &self.clients
+    }
+
+    /// A client by its exact id. A linear scan: clients number in the tens.
+    pub fn client(&self, client_id: &str) -> Option<Arc<OAuthClient>> {
+        self.clients
+            .iter()
+            .find(|c| c.client_id == client_id)
+            .cloned()
     }
 
     pub fn users(&self) -> &[Arc<User>] {

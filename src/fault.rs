@@ -20,10 +20,19 @@ pub enum FaultRoute {
     /// The Entry API's token check.
     #[serde(rename = "/user")]
     User,
+    /// The OAuth2 realm's token endpoint and its `/oauth/token` alias.
+    #[serde(rename = "/realms/uitid/protocol/openid-connect/token")]
+    Token,
 }
 
 impl FaultRoute {
-    pub const ALL: [Self; 4] = [Self::Connect, Self::Login, Self::Refresh, Self::User];
+    pub const ALL: [Self; 5] = [
+        Self::Connect,
+        Self::Login,
+        Self::Refresh,
+        Self::User,
+        Self::Token,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,10 +40,15 @@ impl FaultRoute {
             Self::Login => "/login",
             Self::Refresh => "/refresh",
             Self::User => "/user",
+            Self::Token => "/realms/uitid/protocol/openid-connect/token",
         }
     }
 
+    /// A route as the control plane names it; `/oauth/token` is the token endpoint too.
     pub fn parse(text: &str) -> Option<Self> {
+        if text == "/oauth/token" {
+            return Some(Self::Token);
+        }
         Self::ALL.into_iter().find(|r| r.as_str() == text)
     }
 
@@ -118,6 +132,8 @@ pub struct FaultSubject<'a> {
     pub key_hash: Option<&'a [u8; 32]>,
     /// uid of the user the request was about.
     pub user: Option<&'a str>,
+    /// Id of the OAuth2 client the request was about.
+    pub client: Option<&'a str>,
     /// Whether the answer carries an access token a `token` fault could break.
     pub carries_token: bool,
 }

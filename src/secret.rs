@@ -60,6 +60,24 @@ impl OpaqueToken {
         Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 
+    /// 32 letters and digits from the OS CSPRNG (190 bits): a client secret, which clients
+    /// interpolate unencoded (`docs/protocol.md#oauth2-clients`).
+    pub fn generate_alphanumeric() -> Self {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut out = String::with_capacity(32);
+        while out.len() < 32 {
+            let mut bytes = [0u8; 64];
+            getrandom::fill(&mut bytes).expect("the OS random number generator is unavailable");
+            // 248 = 4 * 62: dropping bytes above it keeps every character equally likely.
+            let fair = bytes.iter().filter(|b| **b < 248);
+            out.extend(
+                fair.map(|b| ALPHABET[usize::from(*b) % 62] as char)
+                    .take(32 - out.len()),
+            );
+        }
+        Self(out)
+    }
+
     /// Wraps a value a client presented.
     pub fn presented(value: &str) -> Self {
         Self(value.to_owned())
@@ -123,5 +141,18 @@ mod tests {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             );
         }
+    }
+
+    #[test]
+    fn generated_client_secrets_are_32_letters_and_digits_and_unique() {
+        let secrets: HashSet<String> = (0..10_000)
+            .map(|_| OpaqueToken::generate_alphanumeric().0)
+            .collect();
+        assert_eq!(secrets.len(), 10_000);
+        assert!(
+            secrets
+                .iter()
+                .all(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+        );
     }
 }

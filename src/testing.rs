@@ -10,7 +10,7 @@
 //! let server = TestServer::start().await;
 //! let tokens = server
 //!     .mint(MintRequest {
-//!         user: "stiksels".into(),
+//!         user: Some("stiksels".into()),
 //!         api_key: Some("sample-key-with-refresh".into()),
 //!         ..Default::default()
 //!     })

@@ -1,4 +1,4 @@
-//! `uitid-emulator mint --user U --api-key K`: tokens issued into the configured database, so a
+//! `uitid-emulator mint --user U --api-key K` (or `--client C`): tokens issued into the configured database, so a
 //! running server on that database honours the refresh token.
 
 use clap::Args;
@@ -11,8 +11,11 @@ use crate::service::MintRequest;
 #[derive(Debug, Args)]
 pub struct MintArgs {
     /// uid or nick of a configured user.
+    #[arg(long, required_unless_present = "client", conflicts_with = "client")]
+    user: Option<String>,
+    /// An OAuth2 client's id: mint a client access token instead.
     #[arg(long)]
-    user: String,
+    client: Option<String>,
     /// A configured API key (a refresh token is minted when it has the refresh permission).
     #[arg(long = "api-key")]
     api_key: Option<String>,
@@ -31,6 +34,7 @@ pub async fn run(settings: Settings, args: MintArgs) -> anyhow::Result<()> {
     let state = App::start(settings).await?;
     let request = MintRequest {
         user: args.user,
+        client: args.client,
         api_key: args.api_key,
         ttl: args.ttl,
         expired: args.expired,

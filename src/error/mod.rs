@@ -1,13 +1,16 @@
 //! One error type per wire surface, each variant documented with the answer it becomes:
 //! [`ProviderError`] (plain text, `docs/protocol.md#provider-routes`), [`EntryApiError`]
-//! (problem+json, `docs/protocol.md#entry-api-check`) and [`ControlError`] (JSON naming the
-//! field, `docs/protocol.md#control-plane`). All three share [`Failure`], the 500/503 of an
+//! (problem+json, `docs/protocol.md#entry-api-check`), [`ControlError`] (JSON naming the
+//! field, `docs/protocol.md#control-plane`) and [`OAuthError`] (Keycloak's JSON,
+//! `docs/protocol.md#token-endpoint`). All of them share [`Failure`], the 500/503 of an
 //! infrastructure problem. The mapping to HTTP lives in `http::error`; internal causes are
 //! logged there, never sent.
 
 mod failure;
+mod oauth;
 
 pub use failure::Failure;
+pub use oauth::{INVALID_CLIENT, OAuthError};
 
 /// What a JWT-provider route (`/connect`, `/login`, `/refresh`, `/logout`, ...) failed with.
 #[derive(Debug, thiserror::Error)]
@@ -114,4 +117,4 @@ macro_rules! failure_conversions {
     )*};
 }
 
-failure_conversions!(ProviderError, EntryApiError, ControlError);
+failure_conversions!(ProviderError, EntryApiError, ControlError, OAuthError);

@@ -1,5 +1,5 @@
 //! Key publication (`docs/protocol.md#keys`): the active public key as PEM, every published key as
-//! a JWK set with public members only, and the OIDC discovery document of the keycloak profile.
+//! a JWK set with public members only (also at the realm's `certs` path).
 
 use axum::Json;
 use axum::Router;
@@ -19,10 +19,6 @@ pub fn router() -> Router<AppState> {
         .route("/public.pem", get(public_pem))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/realms/uitid/protocol/openid-connect/certs", get(jwks))
-        .route(
-            "/realms/uitid/.well-known/openid-configuration",
-            get(discovery),
-        )
 }
 
 async fn public_pem(State(state): State<AppState>) -> impl IntoResponse {
@@ -35,21 +31,4 @@ async fn public_pem(State(state): State<AppState>) -> impl IntoResponse {
 async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
     let cache = [(header::CACHE_CONTROL, JWKS_CACHE_CONTROL)];
     (cache, Json(json!({ "keys": state.keys.published() })))
-}
-
-/// Enough of Keycloak's discovery document for OIDC libraries to find the keys and issuer.
-async fn discovery(State(state): State<AppState>) -> impl IntoResponse {
-    let base = state.settings().public_base();
-    Json(json!({
-        "issuer": state.keys.issuer(),
-        "authorization_endpoint": format!("{base}/connect"),
-        "jwks_uri": format!("{base}/realms/uitid/protocol/openid-connect/certs"),
-        "response_types_supported": ["id_token"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "claims_supported": [
-            "sub", "iss", "aud", "exp", "iat", "auth_time", "jti", "typ", "azp", "sid", "email",
-            "email_verified", "nickname", "name", "preferred_username", "https://publiq.be/uitidv1id"
-        ]
-    }))
 }

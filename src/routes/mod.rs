@@ -9,6 +9,7 @@ mod health;
 mod keys;
 mod login;
 mod logout;
+mod oauth;
 mod oob;
 mod refresh;
 
@@ -28,6 +29,7 @@ pub fn router(state: AppState, in_flight: InFlight) -> Router {
         .merge(refresh::router(state.clone()))
         .merge(logout::router(state.clone()))
         .merge(keys::router())
+        .merge(oauth::router(state.clone()))
         .merge(entry_api::router(state.clone()))
         .merge(control::router(state.clone()))
         .fallback(|| async { ProviderError::NotFound });

@@ -12,6 +12,7 @@ use crate::store::Store;
 use crate::token::{KeyRing, KeyRingCell, TokenService};
 
 use super::accounts::{key_row, user_row};
+use super::client_rows::client_row;
 use super::guessing::Guessing;
 use super::housekeeping::Housekeeping;
 use super::journal::Journal;
@@ -30,10 +31,12 @@ pub(crate) struct Context {
     /// tokens and one for passwords: a client that fumbles refreshes can still log in.
     pub refresh_guesses: Guessing,
     pub password_guesses: Guessing,
+    /// Failed client authentications at the token endpoint, per address and client.
+    pub client_guesses: Guessing,
 }
 
 impl Context {
-    /// Opens the database, seeds it with the configured users and keys, loads the shared state
+    /// Opens the database, seeds it with the configured users, keys and clients, loads the shared state
     /// and watches it, and loads or generates the signing key.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
         let store = Store::connect(&settings.database.url).await?;
@@ -43,6 +46,15 @@ impl Context {
             .seed_accounts(&users, &keys)
             .await
             .context("cannot store the configured users and API keys")?;
+        let clients: Vec<_> = settings
+            .clients
+            .iter()
+            .map(|c| client_row(c, true))
+            .collect();
+        store
+            .seed_clients(&clients)
+            .await
+            .context("cannot store the configured OAuth2 clients")?;
         let key = signing_key::load(&settings, &store, crate::clock::wall_seconds()).await?;
         let ring = Arc::new(KeyRingCell::new(KeyRing::new(Arc::new(key), Vec::new())?));
         let stored_keys = settings.signing.private_key_file.trim().is_empty();
@@ -56,6 +68,7 @@ impl Context {
             journal: Journal::default(),
             refresh_guesses: Guessing::start(&settings.rate_limits),
             password_guesses: Guessing::start(&settings.rate_limits),
+            client_guesses: Guessing::start(&settings.rate_limits),
             shared,
             store,
             settings: Arc::new(settings),

@@ -29,8 +29,9 @@ const FRAMING_HEADERS: [&str; 4] = [
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaultInput {
-    /// `/connect`, `/login` (the form's submission), `/refresh` or `/user`.
-    #[schema(example = "/refresh", pattern = "^/(connect|login|refresh|user)$")]
+    /// `/connect`, `/login` (the form's submission), `/refresh`, `/user`, or the token
+    /// endpoint `/realms/uitid/protocol/openid-connect/token` (also named `/oauth/token`).
+    #[schema(example = "/refresh")]
     pub route: String,
     /// The key as clients present it, or its name.
     #[serde(default)]
@@ -38,6 +39,9 @@ pub struct FaultInput {
     /// uid or nick.
     #[serde(default)]
     pub user: Option<String>,
+    /// An OAuth2 client's id (token endpoint only).
+    #[serde(default)]
+    pub client: Option<String>,
     /// How many matching requests it affects (default 1).
     #[serde(default)]
     #[schema(minimum = 1, maximum = 1_000_000)]
@@ -69,8 +73,34 @@ pub struct FaultInput {
 impl FaultInput {
     pub fn route(&self) -> Result<FaultRoute, ControlError> {
         FaultRoute::parse(&self.route).ok_or_else(|| {
-            ControlError::invalid("route", "must be one of /connect, /login, /refresh, /user")
+            ControlError::invalid(
+                "route",
+                "must be one of /connect, /login, /refresh, /user, \
+                 /realms/uitid/protocol/openid-connect/token (or /oauth/token)",
+            )
         })
+    }
+
+    /// Which matchers fit the route: API keys and users on the JWT provider's routes, clients
+    /// on the token endpoint.
+    pub fn check_matchers(&self, route: FaultRoute) -> Result<(), ControlError> {
+        let token_endpoint = route == FaultRoute::Token;
+        let misplaced = [
+            ("api_key", self.api_key.is_some() && token_endpoint),
+            ("user", self.user.is_some() && token_endpoint),
+            ("client", self.client.is_some() && !token_endpoint),
+        ];
+        match misplaced.into_iter().find(|(_, wrong)| *wrong) {
+            Some(("client", _)) => Err(ControlError::invalid(
+                "client",
+                "only the token endpoint matches on a client",
+            )),
+            Some((field, _)) => Err(ControlError::invalid(
+                field,
+                "the token endpoint matches on a client, not on an API key or user",
+            )),
+            None => Ok(()),
+        }
     }
 
     pub fn times(&self) -> Result<i64, ControlError> {

@@ -13,12 +13,15 @@ use crate::store::FaultRow;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FaultView {
     pub id: i64,
-    /// `/connect`, `/login`, `/refresh` or `/user`.
+    /// `/connect`, `/login`, `/refresh`, `/user` or the token endpoint
+    /// `/realms/uitid/protocol/openid-connect/token`.
     pub route: String,
     /// The API key's name (never the key); `null` matches any caller.
     pub api_key: Option<String>,
     /// A user's uid; `null` matches any user.
     pub user: Option<String>,
+    /// An OAuth2 client's id (token endpoint only); `null` matches any client.
+    pub client: Option<String>,
     pub times: i64,
     pub remaining: i64,
     /// Emulator-clock unix seconds.
@@ -57,6 +60,7 @@ pub(super) fn view(row: FaultRow) -> Option<FaultView> {
         route: row.route,
         api_key: row.api_key_name,
         user: row.user_uid,
+        client: row.client_id,
         times: row.times,
         remaining: row.remaining,
         created_at: row.created_at,

@@ -47,6 +47,7 @@ impl FaultService {
 
     pub async fn create(&self, input: FaultInput) -> Result<QueuedFault, ControlError> {
         let route = input.route()?;
+        input.check_matchers(route)?;
         let times = input.times()?;
         let action = input.action(route)?;
         let directory = self.ctx.directory();
@@ -65,6 +66,19 @@ impl FaultService {
             ),
             None => None,
         };
+        let client = match input.client.as_deref() {
+            Some(wanted) => Some(
+                directory
+                    .client(wanted)
+                    .ok_or_else(|| ControlError::NotFound {
+                        field: Some("client"),
+                        message: format!("no client with id {wanted:?}"),
+                    })?
+                    .client_id
+                    .clone(),
+            ),
+            None => None,
+        };
         let row = FaultRow {
             id: 0,
             route: route.as_str().to_owned(),
@@ -76,6 +90,7 @@ impl FaultService {
             action: serde_json::to_string(&action).map_err(|e| Failure::Internal(e.into()))?,
             breaks_token: matches!(action, FaultAction::Token(_)),
             created_at: self.ctx.now(),
+            client_id: client,
         };
         let (id, queue_depth) = self.ctx.store.insert_fault(&row).await?;
         // Answered only once this process will apply it; others see it within the poll.
@@ -125,6 +140,7 @@ impl FaultService {
             route: subject.route.as_str(),
             api_key_hash: subject.key_hash.map(|h| h.as_slice()),
             user_uid: subject.user,
+            client_id: subject.client,
             carries_token: subject.carries_token,
         };
         let Some(row) = self.ctx.store.claim_fault(query).await? else {

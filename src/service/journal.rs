@@ -30,6 +30,8 @@ pub struct JournalEntry {
     pub api_key: Option<String>,
     /// uid of the user the request was about, when there was one.
     pub user: Option<String>,
+    /// Id of the OAuth2 client the request was about (a token request, a client's token).
+    pub client: Option<String>,
     /// Which refresh token id produced which access token (`"refresh token 7 -> 3fa9c2e1b0d4"`,
     /// the access token named by `jti` or the first 12 hex digits of its SHA-256).
     pub lineage: Option<String>,
@@ -51,6 +53,9 @@ pub struct EntryFilter {
     /// A user's uid.
     #[serde(default)]
     pub user: Option<String>,
+    /// An OAuth2 client's id.
+    #[serde(default)]
+    pub client: Option<String>,
 }
 
 impl EntryFilter {
@@ -65,6 +70,10 @@ impl EntryFilter {
                 .user
                 .as_ref()
                 .is_none_or(|u| Some(u) == entry.user.as_ref())
+            && self
+                .client
+                .as_ref()
+                .is_none_or(|c| Some(c) == entry.client.as_ref())
     }
 }
 
@@ -77,6 +86,8 @@ pub struct JournalNote {
     /// That key's hash, for faults matching on it; never journaled.
     pub key_hash: Option<TokenHash>,
     pub user: Option<String>,
+    /// The OAuth2 client's id.
+    pub client: Option<String>,
     pub lineage: Option<String>,
     pub fault: Option<String>,
 }

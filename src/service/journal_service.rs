@@ -27,6 +27,9 @@ pub struct Verification {
     pub api_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// An OAuth2 client's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,6 +83,7 @@ impl JournalService {
             status: verification.status,
             api_key: verification.api_key.clone(),
             user: verification.user.clone(),
+            client: verification.client.clone(),
         });
         let found = self.ctx.journal.count(&filter);
         let within = verification.at_least.is_none_or(|n| found >= n)

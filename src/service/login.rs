@@ -98,7 +98,7 @@ impl LoginService {
         let key = self.flow_key(&flow);
         let attempt = Attempt {
             peer: form.peer,
-            key: key.as_deref(),
+            key: key.as_deref().map(Into::into),
         };
         self.ctx.password_guesses.check(attempt)?;
         let user = self

@@ -18,9 +18,17 @@ use crate::token::AccessOptions;
 #[schema(description = "What to mint: for whom, for which key, with what.")]
 #[serde(deny_unknown_fields)]
 pub struct MintRequest {
-    /// uid or nick of a configured user.
+    /// uid or nick of a configured user (a JWT-provider token).
     #[schema(example = "stiksels")]
-    pub user: String,
+    #[serde(default)]
+    pub user: Option<String>,
+    /// An OAuth2 client's id, without `user`: a client access token
+    /// (`docs/protocol.md#oauth2-tokens`).
+    #[serde(default)]
+    pub client: Option<String>,
+    /// With `client`: the scopes to ask for (space-separated), as at the token endpoint.
+    #[serde(default)]
+    pub scope: Option<String>,
     /// A configured API key; with the `refresh` permission a refresh token is minted too.
     #[serde(default)]
     pub api_key: Option<String>,
@@ -56,11 +64,23 @@ impl MintService {
 
     pub async fn mint(&self, request: &MintRequest) -> Result<MintedTokens, ControlError> {
         let ctx = &self.ctx;
-        let user = ctx.directory().user(&request.user).ok_or_else(|| {
-            ControlError::invalid(
-                "user",
-                format!("no user with uid or nick {:?}", request.user),
-            )
+        let wanted = match (&request.user, &request.client) {
+            (Some(user), None) => user,
+            (None, Some(client)) => return self.mint_for_client(client, request),
+            (Some(_), Some(_)) => {
+                return Err(ControlError::invalid(
+                    "client",
+                    "user access tokens for a client come with user login, which this \
+                     emulator does not offer yet; give user or client",
+                ));
+            }
+            (None, None) => return Err(ControlError::invalid("user", "give user or client")),
+        };
+        if request.scope.is_some() {
+            return Err(ControlError::invalid("scope", "only with client"));
+        }
+        let user = ctx.directory().user(wanted).ok_or_else(|| {
+            ControlError::invalid("user", format!("no user with uid or nick {wanted:?}"))
         })?;
         let key = match request.api_key.as_deref() {
             Some(presented) => Some(
@@ -90,6 +110,44 @@ impl MintService {
         };
         tracing::info!(user = %user.nick, "tokens minted");
         Ok(MintedTokens { jwt, refresh })
+    }
+}
+
+impl MintService {
+    /// A client access token, as the client-credentials grant would issue it.
+    fn mint_for_client(
+        &self,
+        client_id: &str,
+        request: &MintRequest,
+    ) -> Result<MintedTokens, ControlError> {
+        let ctx = &self.ctx;
+        let client = ctx.directory().client(client_id).ok_or_else(|| {
+            ControlError::invalid("client", format!("no client with id {client_id:?}"))
+        })?;
+        if request.api_key.is_some() {
+            return Err(ControlError::invalid("api_key", "not with client"));
+        }
+        let scope = super::granted_scope(request.scope.as_deref()).map_err(|_| {
+            ControlError::invalid("scope", format!("offered: {}", super::SCOPES.join(" ")))
+        })?;
+        let now = ctx.now();
+        let options = AccessOptions {
+            ttl: request
+                .ttl
+                .as_deref()
+                .map(|text| ttl(text, now))
+                .transpose()?,
+            claims: request.claims.clone(),
+            expired: request.expired,
+        };
+        let issued = ctx
+            .tokens
+            .client_access_token(&client, &scope, now, &options)?;
+        tracing::info!(client = %client.client_id, "client access token minted");
+        Ok(MintedTokens {
+            jwt: issued.jwt,
+            refresh: None,
+        })
     }
 }
 

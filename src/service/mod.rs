@@ -5,6 +5,8 @@
 
 mod accounts;
 mod api_keys;
+mod client_rows;
+mod clients;
 mod clock;
 mod connect;
 mod context;
@@ -22,6 +24,7 @@ mod keys;
 mod login;
 mod logout;
 mod mint;
+mod oauth_token;
 mod pending_fault;
 mod refresh;
 mod refresh_tokens;
@@ -31,6 +34,7 @@ mod signing_key;
 mod users;
 
 pub use api_keys::{ApiKeyInput, ApiKeyService, ApiKeyView};
+pub use clients::{ClientInput, ClientService, ClientView};
 pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};
 pub use connect::{ConnectOutcome, ConnectRequest, ConnectService};
 pub(crate) use context::Context;
@@ -46,6 +50,9 @@ pub use keys::{KeyService, KeyView, Rotation};
 pub use login::{LoginAction, LoginPage, LoginService, LoginSubmission, SubmitOutcome};
 pub use logout::{LogoutService, LogoutStarted};
 pub use mint::{MintRequest, MintService, MintedTokens};
+pub use oauth_token::{
+    BasicCredentials, SCOPES, TokenEndpointService, TokenGranted, TokenRequest, granted_scope,
+};
 pub use refresh::{RefreshService, Refreshed};
 pub use refresh_tokens::{RefreshTokenInfo, RefreshTokenService, TokenSelection};
 pub use reset::ResetService;

@@ -9,6 +9,7 @@ pub(crate) struct PendingFault {
     route: FaultRoute,
     key_hash: Option<Vec<u8>>,
     user: Option<String>,
+    client: Option<String>,
     breaks_token: bool,
 }
 
@@ -18,6 +19,7 @@ impl PendingFault {
             route: FaultRoute::parse(&row.route)?,
             key_hash: row.api_key_hash.clone(),
             user: row.user_uid.clone(),
+            client: row.client_id.clone(),
             breaks_token: row.breaks_token,
         })
     }
@@ -34,6 +36,10 @@ impl PendingFault {
                 .as_deref()
                 .is_none_or(|k| subject.key_hash.is_some_and(|h| h.as_slice() == k))
             && self.user.as_deref().is_none_or(|u| subject.user == Some(u))
+            && self
+                .client
+                .as_deref()
+                .is_none_or(|c| subject.client == Some(c))
             && (!self.breaks_token || subject.carries_token)
     }
 }

@@ -53,6 +53,7 @@ impl RefreshService {
             Err(refusal @ (ProviderError::Rejected | ProviderError::BadRequest(_))) => refusal,
             served_or_failed => return served_or_failed,
         };
+        let key = key.map(Into::into);
         self.ctx.refresh_guesses.failed(Attempt { peer, key })?;
         Err(refusal)
     }

@@ -1,5 +1,5 @@
 //! `POST /_emulator/reset` (`docs/protocol.md#control-plane`): test isolation in one call. The
-//! configured users and keys are written again (undoing runtime changes to them) and everything
+//! configured users, keys and clients are written again (undoing runtime changes to them) and everything
 //! a test may have left behind is dropped; the signing keys stay, so tokens' `kid`s and the
 //! published keys do not change between tests.
 
@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::Context;
 use super::accounts::{key_row, user_row};
+use super::client_rows::client_row;
 use crate::error::ControlError;
 
 pub struct ResetService {
@@ -34,6 +35,13 @@ impl ResetService {
             .map(|k| key_row(k, true))
             .collect();
         ctx.store.seed_accounts(&users, &keys).await?;
+        let clients: Vec<_> = ctx
+            .settings
+            .clients
+            .iter()
+            .map(|c| client_row(c, true))
+            .collect();
+        ctx.store.seed_clients(&clients).await?;
         ctx.reload().await?;
         ctx.journal.clear();
         tracing::info!("emulator reset to its configured state");

@@ -1,5 +1,6 @@
 //! This process's copy of the state every process shares through the database: users, API keys,
-//! the clock, the pending faults and (unless a key file is configured) the signing keys.
+//! OAuth2 clients, the clock, the pending faults and (unless a key file is configured) the
+//! signing keys.
 //! Requests read the copy, never the database; a poll of `state_version` every
 //! [`POLL_INTERVAL`] reloads it after another process changed something, and a change made here
 //! reloads it at once. So a change is seen everywhere within a second, at the cost of one tiny
@@ -10,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use super::accounts::{key_of, user_of};
+use super::client_rows::client_of;
 use super::pending_fault::PendingFault;
 use super::signing_key;
 use crate::clock::{Clock, ClockSetting};
@@ -96,7 +98,8 @@ impl SharedState {
     fn install(&self, snapshot: Snapshot) {
         let users = snapshot.users.into_iter().filter_map(user_of).collect();
         let keys = snapshot.keys.into_iter().filter_map(key_of).collect();
-        let directory = Arc::new(Directory::new(users, keys));
+        let clients = snapshot.clients.into_iter().filter_map(client_of).collect();
+        let directory = Arc::new(Directory::new(users, keys, clients));
         let faults = Arc::new(
             snapshot
                 .faults

@@ -10,7 +10,7 @@ mod records;
 mod sqlite;
 
 pub use records::{
-    ApiKeyRow, Change, ClaimQuery, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
+    ApiKeyRow, Change, ClaimQuery, ClientRow, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
     NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, TokenFilter, UserRow,
 };
 pub use sqlite::MIN_FREE_BYTES;

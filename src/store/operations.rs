@@ -3,7 +3,7 @@
 //! `tests/store` runs one conformance suite against both.
 
 use super::records::{
-    ApiKeyRow, Change, ClaimQuery, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
+    ApiKeyRow, Change, ClaimQuery, ClientRow, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
     NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, TokenFilter, UserRow,
 };
 use super::{Backend, Store};
@@ -80,6 +80,19 @@ operations! {
     /// Deletes the key and revokes the refresh tokens bound to it, in one transaction.
     fn delete_api_key(&self, key_hash: &[u8], now: i64) -> Change;
 
+    // OAuth2 clients (`docs/protocol.md#oauth2-clients`), by client id.
+    /// Makes the configured clients exactly these (the configuration wins over runtime changes
+    /// and over a runtime client with the same id); runtime clients stay.
+    fn seed_clients(&self, clients: &[ClientRow]) -> ();
+    /// Adds a runtime client after all others; a conflict when the id is taken.
+    fn create_client(&self, client: &ClientRow) -> Change;
+    /// Replaces everything of the client but its id and place; its secret hash only when
+    /// `keep_secret` is false.
+    fn replace_client(&self, client: &ClientRow, keep_secret: bool) -> Change;
+    /// Deletes the client. Its access tokens are self-contained and stay valid until they
+    /// expire, like upstream's.
+    fn delete_client(&self, client_id: &str) -> Change;
+
     // Signing keys, one active per database (`docs/protocol.md#keys`).
     /// The active generated key, if any.
     fn active_key(&self) -> Option<StoredKey>;
@@ -97,9 +110,9 @@ operations! {
     /// The current version of the shared state; it changes with every runtime change.
     fn state_version(&self) -> i64;
     fn set_clock(&self, clock: ClockRow) -> ();
-    /// Users, keys, the clock, signing keys and pending faults, at one moment.
+    /// Users, keys, clients, the clock, signing keys and pending faults, at one moment.
     fn snapshot(&self) -> Snapshot;
-    /// Back to the configured state in one transaction: only the configured users and keys,
+    /// Back to the configured state in one transaction: only the configured users, keys and clients,
     /// no refresh tokens, sessions, flows or faults, the clock at wall time. Signing keys stay.
     fn reset(&self) -> ();
 

@@ -21,6 +21,20 @@ pub struct ApiKeyRow {
     pub configured: bool,
 }
 
+/// An OAuth2 client (`docs/protocol.md#oauth2-clients`); lists are JSON arrays of strings.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClientRow {
+    pub client_id: String,
+    /// SHA-256 of the secret; `None` for a public client.
+    pub secret_hash: Option<Vec<u8>>,
+    pub name: String,
+    pub grants: String,
+    pub apis: String,
+    pub redirect_uris: String,
+    pub post_logout_redirect_uris: String,
+    pub configured: bool,
+}
+
 /// What a change by key or uid found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -121,6 +135,7 @@ pub struct Snapshot {
     pub version: i64,
     pub users: Vec<UserRow>,
     pub keys: Vec<ApiKeyRow>,
+    pub clients: Vec<ClientRow>,
     pub clock: ClockRow,
     pub signing_keys: Vec<KeyMeta>,
     /// Pending faults, oldest first.
@@ -140,6 +155,8 @@ pub struct FaultRow {
     pub action: String,
     pub breaks_token: bool,
     pub created_at: i64,
+    /// The OAuth2 client a token-endpoint fault matches.
+    pub client_id: Option<String>,
 }
 
 /// What a fault claim is about: see `crate::fault::FaultSubject`.
@@ -148,6 +165,7 @@ pub struct ClaimQuery<'a> {
     pub route: &'a str,
     pub api_key_hash: Option<&'a [u8]>,
     pub user_uid: Option<&'a str>,
+    pub client_id: Option<&'a str>,
     pub carries_token: bool,
 }
 
@@ -186,17 +204,21 @@ impl PruneBound {
 pub(crate) const USER_COLUMNS: &str = "uid, nick, email, password_hash, claims, configured";
 pub(crate) const KEY_COLUMNS: &str =
     "key_hash, name, key_hint, permissions, destinations, configured";
+pub(crate) const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, grants, apis, \
+                                         redirect_uris, post_logout_redirect_uris, configured";
 pub(crate) const FLOW_COLUMNS: &str =
     "id, destination, api_key_hash, lang, browser_hash, expires_at";
 pub(crate) const TOKEN_COLUMNS: &str =
     "id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at";
 pub(crate) const FAULT_COLUMNS: &str = "id, route, api_key_hash, api_key_name, user_uid, times, \
-                                        remaining, action, breaks_token, created_at";
+                                        remaining, action, breaks_token, created_at, \
+                                        client_id";
 
 /// What `reset` runs, in one transaction, on either backend (SQLite reads `TRUE`/`FALSE` too).
-pub(crate) const RESET_STATEMENTS: [&str; 7] = [
+pub(crate) const RESET_STATEMENTS: [&str; 8] = [
     "DELETE FROM users WHERE configured = FALSE",
     "DELETE FROM api_keys WHERE configured = FALSE",
+    "DELETE FROM oauth_clients WHERE configured = FALSE",
     "DELETE FROM refresh_tokens",
     "DELETE FROM sessions",
     "DELETE FROM flows",

@@ -7,7 +7,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use super::{LEEWAY_SECONDS, TokenService, json, sign};
-use crate::config::TokenProfile;
 use crate::fault::BrokenToken;
 
 /// The issuer a `wrong_issuer` token names: a reserved domain no configuration accepts.
@@ -26,6 +25,8 @@ impl TokenService {
         };
         let mut header = decode(header)?;
         let mut claims = decode(payload)?;
+        // Only v1 tokens (PHP-style JSON) have no `kid`; the others keep serde's style.
+        let php = !header.contains_key("kid");
         match how {
             BrokenToken::Malformed => return Ok(format!("{}.{}", part(jwt, 0), part(jwt, 1))),
             BrokenToken::BadSignature => {
@@ -55,8 +56,7 @@ impl TokenService {
                 header.insert("kid".to_owned(), Value::from(UNKNOWN_KID));
             }
         }
-        // Re-signed with the active key, in the profile's own JSON style.
-        let php = self.profile == TokenProfile::V1;
+        // Re-signed with the active key, in the token's own JSON style.
         sign(
             &self.active_key(),
             &json::to_json(&header, php),

@@ -1,5 +1,6 @@
 //! Issuing and checking tokens: access tokens of the `v1` and `keycloak` profiles
-//! (`docs/protocol.md#v1-tokens`, `#keycloak-tokens`) signed RS256 with a pre-parsed key, and
+//! (`docs/protocol.md#v1-tokens`, `#keycloak-tokens`) and of the OAuth2 realm
+//! (`#oauth2-tokens`), signed RS256 with a pre-parsed key, and
 //! the Entry API's check (`docs/protocol.md#entry-api-check`). Knows nothing of HTTP or the
 //! database; opaque refresh tokens are `crate::secret::OpaqueToken`.
 
@@ -8,6 +9,7 @@ mod claims;
 mod json;
 mod keyring;
 mod keys;
+mod oauth;
 pub mod verify;
 
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use crate::model::User;
 pub use broken::{UNKNOWN_KID, WRONG_ISSUER};
 pub use keyring::{KeyRing, KeyRingCell};
 pub use keys::{Jwk, MIN_RSA_BITS, SigningKey};
+pub use oauth::{CLIENT_NAME, IssuedAccess, PUBLIQ_APIS};
 pub use verify::{LEEWAY_SECONDS, Refusal, VerifyingKey};
 
 /// The v1 header, byte for byte as upstream writes it: `typ` first, no `kid`.
@@ -47,6 +50,9 @@ pub struct TokenService {
     client_id: String,
     access_ttl: Duration,
     profile: TokenProfile,
+    /// `iss` and lifetime of the OAuth2 realm's access tokens.
+    oauth_issuer: String,
+    oauth_access_ttl: Duration,
 }
 
 impl TokenService {
@@ -59,6 +65,8 @@ impl TokenService {
             client_id: settings.token.client_id.clone(),
             access_ttl: settings.access_ttl(),
             profile: settings.token.profile,
+            oauth_issuer: settings.oauth_issuer(),
+            oauth_access_ttl: settings.oauth.access_ttl,
         }
     }
 
@@ -73,6 +81,11 @@ impl TokenService {
 
     pub fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// `iss` of the OAuth2 realm's tokens.
+    pub fn oauth_issuer(&self) -> &str {
+        &self.oauth_issuer
     }
 
     /// An access token of the configured profile for `user`, issued at `now` (emulator clock).

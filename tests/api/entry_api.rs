@@ -39,7 +39,7 @@ async fn each_refusal_is_upstreams_problem_json_and_the_first_failed_check_wins(
     let valid = jwt(&server, "stiksels").await;
     let minted = |claims: serde_json::Value, expired: bool| {
         let request = MintRequest {
-            user: "stiksels".into(),
+            user: Some("stiksels".into()),
             claims: claims.as_object().unwrap().clone(),
             expired,
             ..Default::default()
@@ -147,7 +147,7 @@ async fn only_rs256_with_a_published_key_verifies() {
 async fn expiry_and_not_before_have_30_seconds_of_leeway() {
     let server = server("").await;
     let short = MintRequest {
-        user: "stiksels".into(),
+        user: Some("stiksels".into()),
         ttl: Some("1m".into()),
         ..Default::default()
     };
@@ -157,7 +157,7 @@ async fn expiry_and_not_before_have_30_seconds_of_leeway() {
     let not_before = |seconds: i64| {
         let claims = json!({"nbf": now + seconds}).as_object().unwrap().clone();
         server.mint(MintRequest {
-            user: "stiksels".into(),
+            user: Some("stiksels".into()),
             claims,
             ..Default::default()
         })

@@ -130,7 +130,7 @@ async fn jti_is_unique_over_10_000_tokens() {
 
     for _ in 0..10_000 {
         let request = MintRequest {
-            user: "stiksels".into(),
+            user: Some("stiksels".into()),
             ..Default::default()
         };
         let jwt = server.mint(request).await.expect("minted").jwt;

@@ -10,8 +10,47 @@ fn claim<'a>(route: &'a str, key: Option<&'a [u8]>, user: Option<&'a str>) -> Cl
         route,
         api_key_hash: key,
         user_uid: user,
+        client_id: None,
         carries_token: true,
     }
+}
+
+pub async fn token_endpoint_faults_match_their_client(db: Database) {
+    let store = db.open().await;
+    let mut for_client = fault("/realms/uitid/protocol/openid-connect/token", 2);
+    for_client.client_id = Some("c1".into());
+    let (id, _) = store.insert_fault(&for_client).await.unwrap();
+    let for_client_id = |client| ClaimQuery {
+        client_id: client,
+        ..claim("/realms/uitid/protocol/openid-connect/token", None, None)
+    };
+
+    assert!(
+        store
+            .claim_fault(for_client_id(Some("c2")))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .claim_fault(for_client_id(None))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let got = store.claim_fault(for_client_id(Some("c1"))).await.unwrap();
+    let got = got.expect("the client's fault");
+    assert_eq!(
+        (got.id, got.remaining, got.client_id.as_deref()),
+        (id, 1, Some("c1"))
+    );
+    let pending = db.open().await.pending_faults().await.unwrap();
+    assert_eq!(
+        pending[0].client_id.as_deref(),
+        Some("c1"),
+        "listed with its client"
+    );
 }
 
 pub async fn faults_match_route_key_user_and_token(db: Database) {

@@ -8,6 +8,7 @@
 mod throwaway_postgres;
 
 mod accounts;
+mod clients;
 mod faults;
 mod flows;
 mod keys;
@@ -87,6 +88,11 @@ conformance! {
         sessions_expire_and_are_replaced,
         purging_drops_only_what_expired,
     ],
+    clients: [
+        seeding_makes_configured_clients_exactly_the_configuration,
+        runtime_clients_are_created_replaced_and_deleted,
+        reset_keeps_only_configured_clients,
+    ],
     accounts: [
         seeding_makes_configured_accounts_exactly_the_configuration,
         nicks_clash_ignoring_ascii_case_only,
@@ -105,6 +111,7 @@ conformance! {
     faults: [
         faults_match_route_key_user_and_token,
         a_fault_is_used_exactly_times_across_replicas,
+        token_endpoint_faults_match_their_client,
         deleting_and_clearing_faults,
     ],
 }

@@ -1,6 +1,6 @@
 //! Sample rows for the cases: what the services would store, with recognisable values.
 
-use uitid_emulator::store::{ApiKeyRow, FaultRow, NewRefreshToken, UserRow};
+use uitid_emulator::store::{ApiKeyRow, ClientRow, FaultRow, NewRefreshToken, UserRow};
 
 /// A 32-byte hash whose bytes are all `byte`.
 pub fn hash(byte: u8) -> [u8; 32] {
@@ -29,6 +29,20 @@ pub fn api_key(byte: u8, name: &str, configured: bool) -> ApiKeyRow {
     }
 }
 
+/// A confidential client (secret hash of `byte`s), or a public one when `byte` is 0.
+pub fn client(id: &str, byte: u8, configured: bool) -> ClientRow {
+    ClientRow {
+        client_id: id.to_owned(),
+        secret_hash: (byte != 0).then(|| hash(byte).to_vec()),
+        name: format!("Client {id}"),
+        grants: r#"["client_credentials"]"#.to_owned(),
+        apis: r#"["entry"]"#.to_owned(),
+        redirect_uris: "[]".to_owned(),
+        post_logout_redirect_uris: "[]".to_owned(),
+        configured,
+    }
+}
+
 pub fn token(byte: u8, uid: &str, key: u8, expires_at: Option<i64>) -> NewRefreshToken {
     NewRefreshToken {
         token_hash: hash(byte),
@@ -52,5 +66,6 @@ pub fn fault(route: &str, times: i64) -> FaultRow {
         action: r#"{"status":503}"#.to_owned(),
         breaks_token: false,
         created_at: 1_000,
+        client_id: None,
     }
 }

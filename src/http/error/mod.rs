@@ -4,9 +4,11 @@
 
 mod control;
 mod entry_api;
+mod oauth;
 mod provider;
 
 pub use control::ControlErrorBody;
+pub use oauth::no_store;
 
 use std::sync::Arc;
 

@@ -33,6 +33,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         duration_ms: started.elapsed().as_secs_f64() * 1e3,
         api_key: note.api_key,
         user: note.user,
+        client: note.client,
         lineage: note.lineage,
         fault: note.fault,
     });

@@ -38,6 +38,7 @@ struct EntryList {
         ("status" = Option<u16>, Query),
         ("api_key" = Option<String>, Query, description = "a key as clients present it, or its name"),
         ("user" = Option<String>, Query, description = "uid or nick"),
+        ("client" = Option<String>, Query, description = "an OAuth2 client's id"),
         ("limit" = Option<u64>, Query, description = "at most this many entries"),
     ),
     responses(
@@ -64,6 +65,7 @@ async fn list(
         status: number("status")?.map(|s| s.min(u16::MAX.into()) as u16),
         api_key: params.non_empty("api_key").map(str::to_owned),
         user: params.non_empty("user").map(str::to_owned),
+        client: params.non_empty("client").map(str::to_owned),
     };
     let limit = number("limit")?.map(|l| l as usize);
     let entries = state.journal.list(filter, limit);

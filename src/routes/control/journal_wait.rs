@@ -35,6 +35,9 @@ struct WaitRequest {
     api_key: Option<String>,
     #[serde(default)]
     user: Option<String>,
+    /// An OAuth2 client's id.
+    #[serde(default)]
+    client: Option<String>,
     /// Default 5 s; at most `server.request_timeout` less a second.
     #[serde(default)]
     timeout: Option<SignedDuration>,
@@ -81,6 +84,7 @@ async fn wait(State(state): State<AppState>, body: Bytes) -> Result<Response, Co
         status: wait.status,
         api_key: wait.api_key,
         user: wait.user,
+        client: wait.client,
     };
     let timeout = std::time::Duration::from_secs(seconds as u64);
     Ok(match state.journal.wait(filter, timeout).await {

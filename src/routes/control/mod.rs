@@ -5,6 +5,7 @@
 //! (`docs/architecture.md#where-to-add`).
 
 mod api_keys;
+mod clients;
 mod clock;
 mod dashboard;
 mod faults;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(refresh_tokens::router())
         .merge(users::router())
         .merge(api_keys::router())
+        .merge(clients::router())
         .merge(reset::router())
         .merge(keys::router())
         .merge(journal::router())

@@ -18,7 +18,7 @@ use governor::clock::DefaultClock;
 
 use crate::config::RateLimitSettings;
 use crate::error::ProviderError;
-use crate::model::ApiKey;
+use crate::model::{ApiKey, OAuthClient};
 use crate::secret::TokenHash;
 use limiter::FailureLimiter;
 
@@ -27,15 +27,45 @@ const UPKEEP_INTERVAL: Duration = Duration::from_secs(30);
 /// At most this many addresses have a budget of their own (a few MiB); beyond it, new ones
 /// share one until upkeep makes room.
 const MAX_TRACKED_ADDRESSES: usize = 100_000;
-/// Only configured keys are tracked; the cap only bounds keys deleted since the last upkeep.
+/// Only known keys and clients are tracked; the cap only bounds those deleted since the last
+/// upkeep.
 const MAX_TRACKED_KEYS: usize = 10_000;
 
 /// Who is attempting: the TCP peer (`None` when unknown, e.g. a router driven without a
-/// server) and the API key the attempt is for (a refresh's key, the key that started a login).
+/// server) and the account the attempt is for (a refresh's key, the key that started a login,
+/// the OAuth2 client that authenticates).
 #[derive(Clone, Copy)]
 pub struct Attempt<'a> {
     pub peer: Option<IpAddr>,
-    pub key: Option<&'a ApiKey>,
+    pub key: Option<Account<'a>>,
+}
+
+/// A known API key or OAuth2 client, whose failures share one budget over all addresses.
+/// Only known ones get a budget, which keeps their number bounded.
+#[derive(Clone, Copy)]
+pub struct Account<'a> {
+    id: TokenHash,
+    name: &'a str,
+}
+
+impl<'a> From<&'a ApiKey> for Account<'a> {
+    fn from(key: &'a ApiKey) -> Self {
+        Self {
+            id: key.hash,
+            name: &key.name,
+        }
+    }
+}
+
+impl<'a> From<&'a OAuthClient> for Account<'a> {
+    fn from(client: &'a OAuthClient) -> Self {
+        // Hashed with a prefix, so no client id can share an API key's budget.
+        let id = TokenHash::of(format!("client\0{}", client.client_id).as_bytes());
+        Self {
+            id,
+            name: &client.name,
+        }
+    }
 }
 
 /// The failure budgets; a no-op when `rate_limits.enabled` is false.
@@ -84,7 +114,7 @@ impl Guessing {
         {
             return Err(refuse("address", wait, attempt));
         }
-        if let Some(wait) = attempt.key.and_then(|key| limits.by_key.look(&key.hash)) {
+        if let Some(wait) = attempt.key.and_then(|key| limits.by_key.look(&key.id)) {
             return Err(refuse("api_key", wait, attempt));
         }
         Ok(())
@@ -103,7 +133,7 @@ impl Guessing {
         {
             return Err(refuse("address", wait, attempt));
         }
-        if let Some(wait) = attempt.key.and_then(|key| limits.by_key.fail(&key.hash)) {
+        if let Some(wait) = attempt.key.and_then(|key| limits.by_key.fail(&key.id)) {
             return Err(refuse("api_key", wait, attempt));
         }
         Ok(())
@@ -124,7 +154,7 @@ fn refuse(limit: &'static str, wait: Duration, attempt: Attempt<'_>) -> Provider
     let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let retry_after = retry_after.max(1);
     let client = attempt.peer.map(|ip| ip.to_string());
-    let key = attempt.key.map(|k| k.name.as_str());
+    let key = attempt.key.map(|k| k.name);
     tracing::info!(
         limit,
         retry_after,

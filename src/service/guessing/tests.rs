@@ -176,7 +176,7 @@ fn key() -> ApiKey {
 fn attempt<'a>(peer: &str, key: &'a ApiKey) -> Attempt<'a> {
     Attempt {
         peer: Some(peer.parse().unwrap()),
-        key: Some(key),
+        key: Some(key.into()),
     }
 }
 

@@ -12,8 +12,8 @@ impl PgStore {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO faults (route, api_key_hash, api_key_name, user_uid, times, remaining,
-                                 action, breaks_token, created_at)
-             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id",
+                                 action, breaks_token, created_at, client_id)
+             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(&fault.route)
         .bind(&fault.api_key_hash)
@@ -23,6 +23,7 @@ impl PgStore {
         .bind(&fault.action)
         .bind(fault.breaks_token)
         .bind(fault.created_at)
+        .bind(&fault.client_id)
         .fetch_one(&mut *tx)
         .await?;
         let depth: i64 =
@@ -48,6 +49,7 @@ impl PgStore {
                  WHERE route = $1 AND remaining > 0
                    AND (api_key_hash IS NULL OR api_key_hash = $2)
                    AND (user_uid IS NULL OR user_uid = $3)
+                   AND (client_id IS NULL OR client_id = $5)
                    AND (NOT breaks_token OR $4)
                  ORDER BY id LIMIT 1)
              RETURNING {FAULT_COLUMNS}"
@@ -56,6 +58,7 @@ impl PgStore {
         .bind(query.api_key_hash)
         .bind(query.user_uid)
         .bind(query.carries_token)
+        .bind(query.client_id)
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(fault) = claimed.as_ref().filter(|f| f.remaining == 0) {

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod changes;
+mod clients;
 mod faults;
 mod flows;
 mod keys;

@@ -35,6 +35,7 @@ impl PgStore {
             .fetch_one(&mut *tx)
             .await?;
         let (users, keys) = super::accounts::read_accounts(&mut tx).await?;
+        let clients = super::clients::read_clients(&mut tx).await?;
         let clock = sqlx::query_as("SELECT offset_seconds, frozen_at FROM clock WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
@@ -45,6 +46,7 @@ impl PgStore {
             version,
             users,
             keys,
+            clients,
             clock,
             signing_keys,
             faults,

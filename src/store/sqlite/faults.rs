@@ -14,8 +14,8 @@ impl SqliteStore {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO faults (route, api_key_hash, api_key_name, user_uid, times, remaining,
-                                 action, breaks_token, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                 action, breaks_token, created_at, client_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&fault.route)
         .bind(&fault.api_key_hash)
@@ -26,6 +26,7 @@ impl SqliteStore {
         .bind(&fault.action)
         .bind(fault.breaks_token)
         .bind(fault.created_at)
+        .bind(&fault.client_id)
         .fetch_one(&mut *tx)
         .await?;
         let depth: i64 =
@@ -52,6 +53,7 @@ impl SqliteStore {
                  WHERE route = ? AND remaining > 0
                    AND (api_key_hash IS NULL OR api_key_hash = ?)
                    AND (user_uid IS NULL OR user_uid = ?)
+                   AND (client_id IS NULL OR client_id = ?)
                    AND (breaks_token = 0 OR ?)
                  ORDER BY id LIMIT 1)
              RETURNING {FAULT_COLUMNS}"
@@ -59,6 +61,7 @@ impl SqliteStore {
         .bind(query.route)
         .bind(query.api_key_hash)
         .bind(query.user_uid)
+        .bind(query.client_id)
         .bind(query.carries_token)
         .fetch_optional(&mut *tx)
         .await?;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api_keys;
+mod clients;
 mod faults;
 mod flows;
 mod keys;

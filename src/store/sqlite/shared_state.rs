@@ -38,6 +38,7 @@ impl SqliteStore {
             .fetch_one(&mut *tx)
             .await?;
         let (users, keys) = super::accounts::read_accounts(&mut tx).await?;
+        let clients = super::clients::read_clients(&mut tx).await?;
         let clock = sqlx::query_as("SELECT offset_seconds, frozen_at FROM clock WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
@@ -48,6 +49,7 @@ impl SqliteStore {
             version,
             users,
             keys,
+            clients,
             clock,
             signing_keys,
             faults,

@@ -27,7 +27,7 @@ pub async fn server(sections: &str) -> TestApp {
 /// A v1 access token for `user` (nick or uid), minted in-process.
 pub async fn jwt(server: &TestApp, user: &str) -> String {
     let request = MintRequest {
-        user: user.into(),
+        user: Some(user.into()),
         ..Default::default()
     };
     server.mint(request).await.expect("minted").jwt

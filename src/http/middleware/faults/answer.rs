@@ -1,5 +1,6 @@
 //! The answers faults make: a replacement response, or the route's own answer with its access
-//! token broken (the bare JWT of `/refresh`, the `jwt` parameter of a login redirect).
+//! token broken (the bare JWT of `/refresh`, the `jwt` parameter of a login redirect, the
+//! token endpoint's `access_token`).
 
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -13,7 +14,7 @@ use crate::http::middleware::BODY_LIMIT;
 /// Whether `response` hands out an access token a `token` fault could break.
 pub fn carries_token(route: FaultRoute, response: &Response) -> bool {
     match route {
-        FaultRoute::Refresh => response.status() == StatusCode::OK,
+        FaultRoute::Refresh | FaultRoute::Token => response.status() == StatusCode::OK,
         FaultRoute::Connect | FaultRoute::Login => location(response).and_then(jwt_param).is_some(),
         FaultRoute::User => false,
     }
@@ -71,6 +72,9 @@ async fn broken(
     how: BrokenToken,
 ) -> Result<Response, Failure> {
     let (mut parts, body) = response.into_parts();
+    if route == FaultRoute::Token {
+        return broken_json(state, parts, body, how).await;
+    }
     if route == FaultRoute::Refresh {
         let bytes = axum::body::to_bytes(body, BODY_LIMIT)
             .await
@@ -93,6 +97,29 @@ async fn broken(
         .map_err(|e| Failure::Internal(anyhow::anyhow!("broken redirect: {e}")))?;
     parts.headers.insert(header::LOCATION, value);
     Ok(Response::from_parts(parts, body))
+}
+
+/// The token endpoint's JSON answer with its `access_token` broken; other members kept.
+async fn broken_json(
+    state: &AppState,
+    mut parts: axum::http::response::Parts,
+    body: Body,
+    how: BrokenToken,
+) -> Result<Response, Failure> {
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|e| Failure::Internal(anyhow::anyhow!("cannot read the answer: {e}")))?;
+    let mut answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes)
+        .map_err(|e| Failure::Internal(anyhow::anyhow!("the answer is not JSON: {e}")))?;
+    let jwt = answer
+        .get("access_token")
+        .and_then(|t| t.as_str())
+        .unwrap_or("");
+    let broken = state.faults.break_token(jwt, how)?;
+    answer.insert("access_token".into(), broken.into());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let json = serde_json::Value::Object(answer).to_string();
+    Ok(Response::from_parts(parts, Body::from(json)))
 }
 
 fn location(response: &Response) -> Option<&str> {

@@ -32,6 +32,7 @@ pub async fn apply_faults(
         route,
         key_hash: note.and_then(|n| n.key_hash.as_ref()).map(|h| &h.0),
         user: note.and_then(|n| n.user.as_deref()),
+        client: note.and_then(|n| n.client.as_deref()),
         carries_token: route.hands_out_tokens() && answer::carries_token(route, &response),
     };
     let fault = match state.faults.claim(subject).await {

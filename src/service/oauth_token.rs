@@ -1,0 +1,195 @@
+//! The OAuth2 realm's token endpoint (`docs/protocol.md#token-endpoint`): Keycloak's checks in
+//! Keycloak's order (grant type, client authentication, the client's grants, the grant itself)
+//! and the client-credentials grant.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use super::Context;
+use super::guessing::Attempt;
+use crate::error::OAuthError;
+use crate::model::{Grant, OAuthClient};
+use crate::token::AccessOptions;
+
+/// Scopes the realm offers, in the order answers list them.
+pub const SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+/// What every token gets without asking (Keycloak's default client scopes).
+const DEFAULT_SCOPES: [&str; 2] = ["profile", "email"];
+
+/// Client credentials of an `Authorization: Basic` header.
+pub enum BasicCredentials {
+    Absent,
+    /// Not `Basic base64(id:secret)`: a failed client authentication.
+    Malformed,
+    Given {
+        client_id: String,
+        secret: String,
+    },
+}
+
+/// A token request, as the HTTP layer parsed it.
+pub struct TokenRequest {
+    /// The form's (or JSON body's) parameters, each given once.
+    pub params: HashMap<String, String>,
+    /// A parameter was given more than once (RFC 6749 section 3.2 forbids it).
+    pub duplicated: bool,
+    pub basic: BasicCredentials,
+    pub peer: Option<IpAddr>,
+}
+
+/// What the endpoint answers with, and what the journal notes.
+pub struct TokenGranted {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub scope: String,
+    pub client_id: String,
+    pub jti: String,
+}
+
+pub struct TokenEndpointService {
+    ctx: Arc<Context>,
+}
+
+impl TokenEndpointService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    pub async fn exchange(&self, request: &TokenRequest) -> Result<TokenGranted, OAuthError> {
+        let grant_type = param(request, "grant_type").ok_or_else(|| {
+            OAuthError::InvalidRequest("Missing form parameter: grant_type".into())
+        })?;
+        let grant = Grant::from_wire(grant_type)
+            .filter(|g| *g == Grant::ClientCredentials)
+            .ok_or(OAuthError::UnsupportedGrantType)?;
+        let client = self.authenticate(request)?;
+        if request.duplicated {
+            return Err(OAuthError::InvalidRequest("duplicated parameter".into()));
+        }
+        allowed(&client, grant)?;
+        let scope = granted_scope(param(request, "scope"))?;
+        let now = self.ctx.now();
+        let issued =
+            self.ctx
+                .tokens
+                .client_access_token(&client, &scope, now, &AccessOptions::default())?;
+        tracing::info!(client = %client.client_id, "client access token issued");
+        Ok(TokenGranted {
+            access_token: issued.jwt,
+            expires_in: issued.expires_in,
+            scope,
+            client_id: client.client_id.clone(),
+            jti: issued.jti,
+        })
+    }
+
+    /// Client authentication by HTTP Basic or by `client_id` + `client_secret` in the body.
+    /// A secret can be guessed, so the failure budget is asked first, as for passwords
+    /// (`docs/reliability.md#guessing`); every failure reads the same to the client.
+    fn authenticate(&self, request: &TokenRequest) -> Result<Arc<OAuthClient>, OAuthError> {
+        let (client_id, secret) = match &request.basic {
+            BasicCredentials::Given { client_id, secret } => {
+                let body_id = param(request, "client_id");
+                if body_id.is_some_and(|id| id != client_id) {
+                    return Err(self.refuse(request, None, "client ids of header and body differ"));
+                }
+                (Some(client_id.as_str()), Some(secret.as_str()))
+            }
+            BasicCredentials::Malformed => {
+                return Err(self.refuse(request, None, "malformed Basic credentials"));
+            }
+            BasicCredentials::Absent => {
+                (param(request, "client_id"), param(request, "client_secret"))
+            }
+        };
+        let Some(client) = client_id.and_then(|id| self.ctx.directory().client(id)) else {
+            return Err(self.refuse(request, None, "unknown client"));
+        };
+        let attempt = Attempt {
+            peer: request.peer,
+            key: Some(client.as_ref().into()),
+        };
+        self.ctx.client_guesses.check(attempt).map_err(too_many)?;
+        if client.is_public() || secret.is_some_and(|s| client.secret_matches(s)) {
+            return Ok(client);
+        }
+        Err(self.refuse(request, Some(&client), "wrong or missing client secret"))
+    }
+
+    /// Logs and counts a failed client authentication and spends a failure; the client sees
+    /// `invalid_client`, or 429 once its budget is spent.
+    fn refuse(
+        &self,
+        request: &TokenRequest,
+        client: Option<&OAuthClient>,
+        reason: &'static str,
+    ) -> OAuthError {
+        tracing::info!(
+            reason,
+            client = client.map(|c| c.client_id.as_str()),
+            "client authentication failed"
+        );
+        crate::metrics::refused("invalid_client");
+        let attempt = Attempt {
+            peer: request.peer,
+            key: client.map(Into::into),
+        };
+        match self.ctx.client_guesses.failed(attempt) {
+            Ok(()) => OAuthError::InvalidClient,
+            Err(limited) => too_many(limited),
+        }
+    }
+}
+
+fn param<'a>(request: &'a TokenRequest, name: &str) -> Option<&'a str> {
+    request
+        .params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+}
+
+/// Keycloak's refusal of a grant the client is not enabled for.
+fn allowed(client: &OAuthClient, grant: Grant) -> Result<(), OAuthError> {
+    if grant == Grant::ClientCredentials && client.is_public() {
+        return Err(OAuthError::UnauthorizedClient(
+            "Public client not allowed to retrieve service account",
+        ));
+    }
+    if client.may_use(grant) {
+        return Ok(());
+    }
+    Err(OAuthError::UnauthorizedClient(match grant {
+        Grant::ClientCredentials => "Client not enabled to retrieve service account",
+        Grant::AuthorizationCode => "Client not allowed to exchange code",
+        Grant::RefreshToken => "Client not allowed to use refresh tokens",
+        Grant::Password => "Client not allowed for direct access grants",
+    }))
+}
+
+/// The default scopes plus the requested ones, in the realm's order; any scope the realm does
+/// not offer refuses the request, as Keycloak does.
+pub fn granted_scope(requested: Option<&str>) -> Result<String, OAuthError> {
+    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
+    if requested.iter().any(|s| !SCOPES.contains(s)) {
+        let all = requested.join(" ");
+        return Err(OAuthError::InvalidScope(format!("Invalid scopes: {all}")));
+    }
+    let granted: Vec<&str> = SCOPES
+        .into_iter()
+        .filter(|s| DEFAULT_SCOPES.contains(s) || requested.contains(s))
+        .collect();
+    Ok(granted.join(" "))
+}
+
+fn too_many(limited: crate::error::ProviderError) -> OAuthError {
+    match limited {
+        crate::error::ProviderError::TooManyRequests { retry_after } => {
+            OAuthError::TooManyRequests { retry_after }
+        }
+        other => OAuthError::Failure(crate::error::Failure::Internal(anyhow::anyhow!(
+            "unexpected guessing answer: {other}"
+        ))),
+    }
+}
