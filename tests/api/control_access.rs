@@ -151,6 +151,8 @@ pub(crate) const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("PUT", "/_emulator/users/stiksels"),
     ("GET", "/_emulator/api-keys"),
     ("DELETE", "/_emulator/api-keys/some-key"),
+    ("GET", "/_emulator/clients"),
+    ("PUT", "/_emulator/clients/some-client"),
     ("GET", "/_emulator/keys"),
     ("POST", "/_emulator/keys/rotate"),
     ("POST", "/_emulator/reset"),

@@ -61,6 +61,7 @@ fn concrete(template: &str) -> String {
         .replace("{id}", "999999")
         .replace("{uid}", "nobody")
         .replace("{key}", "no-such-key")
+        .replace("{client_id}", "no-such-client")
 }
 
 #[tokio::test]

@@ -4,17 +4,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::app::AppState;
 use crate::service::SCOPES;
 
-/// Cached like the JWKS: the document changes only with the configuration.
-const CACHE_CONTROL: &str = "public, max-age=60";
-
-pub async fn discovery(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
     let settings = state.settings();
     let endpoints = format!(
         "{}/realms/uitid/protocol/openid-connect",
@@ -37,5 +32,5 @@ pub async fn discovery(State(state): State<AppState>) -> impl IntoResponse {
             "https://publiq.be/client-name"
         ],
     });
-    ([(header::CACHE_CONTROL, CACHE_CONTROL)], Json(document))
+    Json(document)
 }

@@ -66,7 +66,22 @@ async fn answer(
     };
     match state.oauth_token.exchange(&request).await {
         Ok(granted) => granted_response(granted),
-        Err(refused) => refused.into_response(),
+        Err(refused) => {
+            let mut response = refused.into_response();
+            // A refusal names the client too, when the request named a known one: the
+            // journal and client-matched faults see it.
+            let named = match &request.basic {
+                BasicCredentials::Given { client_id, .. } => Some(client_id.as_str()),
+                _ => request.params.get("client_id").map(String::as_str),
+            };
+            if let Some(client) = named.and_then(|id| state.directory().client(id)) {
+                response.extensions_mut().insert(JournalNote {
+                    client: Some(client.client_id.clone()),
+                    ..JournalNote::default()
+                });
+            }
+            response
+        }
     }
 }
 

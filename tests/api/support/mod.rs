@@ -12,6 +12,7 @@ pub mod docs;
 pub mod forge;
 pub mod http;
 pub mod jwt;
+pub mod oauth;
 #[path = "../../common/postgres.rs"]
 pub mod postgres;
 pub mod process;

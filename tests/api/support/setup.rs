@@ -25,6 +25,15 @@ pub const USER_NICK: &str = "stiksels";
 pub const USER_EMAIL: &str = "stiksels@example.com";
 pub const USER_PASSWORD: &str = "stiksels-secret";
 pub const NO_EMAIL_UID: &str = "5e0d7a4c-2f4b-4a55-9d1f-3c8b7e0f1a22";
+/// A confidential OAuth2 client with every grant and the `entry` and `sapi` APIs.
+pub const CLIENT_ID: &str = "7f3a1c52-9e0b-4d21-8c6f-1b2a3c4d5e6f";
+pub const CLIENT_SECRET: &str = "testClientSecret42";
+pub const CLIENT_NAME: &str = "Test integration";
+/// A confidential client with client credentials only and no `entry`.
+pub const CLIENT_WITHOUT_ENTRY: &str = "a9b8c7d6-0000-4e5f-8a9b-0c1d2e3f4a5b";
+pub const CLIENT_WITHOUT_ENTRY_SECRET: &str = "noEntrySecret7";
+/// A public client (no secret, authorization code only).
+pub const PUBLIC_CLIENT: &str = "public-test-client";
 pub const MISSING_DESTINATION: &str =
     "Request does not contain a destination parameter to redirect to after login.";
 
@@ -151,6 +160,26 @@ key = "{KEY_FOR_ANYWHERE}"
 name = "App for anywhere"
 permissions = ["refresh"]
 destinations = ["*"]
+
+[[clients]]
+client_id = "{CLIENT_ID}"
+secret = "{CLIENT_SECRET}"
+name = "{CLIENT_NAME}"
+grants = ["client_credentials", "authorization_code", "refresh_token"]
+apis = ["entry", "sapi"]
+redirect_uris = ["{APP_CALLBACK}"]
+[[clients]]
+client_id = "{CLIENT_WITHOUT_ENTRY}"
+secret = "{CLIENT_WITHOUT_ENTRY_SECRET}"
+name = "Test integration without Entry API"
+grants = ["client_credentials"]
+apis = ["sapi"]
+[[clients]]
+client_id = "{PUBLIC_CLIENT}"
+name = "Test single-page app"
+grants = ["authorization_code", "refresh_token"]
+redirect_uris = ["http://localhost/callback"]
+public = true
 
 [[users]]
 uid = "{USER_UID}"
