@@ -15,12 +15,15 @@ use crate::support::setup::{
 
 const INVALID_CLIENT: &str = "Invalid client or Invalid client credentials";
 
+/// A request's form, the answer's status, `error` and `error_description`, and the case.
+type Case<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str, &'a str, &'a str);
+
 #[tokio::test]
 async fn each_refusal_is_keycloaks_json_with_its_status() {
     let server = TestApp::spawn().await;
     let cc = "client_credentials";
     #[rustfmt::skip]
-    let cases: Vec<(Vec<(&str, &str)>, u16, &str, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (vec![("client_id", CLIENT_ID), ("client_secret", CLIENT_SECRET)], 400, "invalid_request", "Missing form parameter: grant_type", "no grant type"),
         (vec![("grant_type", ""), ("client_id", CLIENT_ID)], 400, "invalid_request", "Missing form parameter: grant_type", "an empty grant type"),
         (vec![("grant_type", "implicit"), ("client_id", CLIENT_ID)], 400, "unsupported_grant_type", "Unsupported grant_type", "a grant the realm does not know"),
