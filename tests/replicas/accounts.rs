@@ -1,5 +1,6 @@
-//! The clock, users and API keys changed through one replica take effect on the others within a
-//! second (`docs/protocol.md#shared-state`), checked by what they do, not only by listings.
+//! The clock, users, API keys and OAuth2 clients changed through one replica take effect on the
+//! others within a second (`docs/protocol.md#shared-state`), checked by what they do, not only by
+//! listings.
 
 use serde_json::{Value, json};
 
@@ -108,4 +109,36 @@ async fn accounts_made_on_b_and_c_within_a_second(backend: Backend) {
     assert_eq!(Jwt::parse(&jwt).claims()["nick"], "newcomer");
     let checked = replicas.user(C, &jwt, "replica-made-key").await;
     assert_eq!(checked.status(), 200, "C's Entry API check accepts it");
+}
+
+on_both_backends!(
+    a_client_made_on_c_gets_tokens_on_a_and_b_within_a_second:
+        sqlite_a_client_made_on_c_gets_tokens_on_a_and_b_within_a_second,
+    postgres_a_client_made_on_c_gets_tokens_on_a_and_b_within_a_second
+);
+
+async fn a_client_made_on_c_gets_tokens_on_a_and_b_within_a_second(backend: Backend) {
+    let replicas = Replicas::start(backend, Setup::default()).await;
+    let client = json!({"client_id": "replica-client", "secret": "replicaSecret1",
+                        "name": "Made at runtime", "grants": ["client_credentials"]});
+    assert_eq!(replicas.control(C, "clients", &client).await.status(), 201);
+
+    let replicas = &replicas;
+    let took = within_a_second("A and B give the new client tokens", move || async move {
+        for replica in [A, B] {
+            let form = [
+                ("grant_type", "client_credentials"),
+                ("client_id", "replica-client"),
+                ("client_secret", "replicaSecret1"),
+            ];
+            let url = replicas.url(replica, "/realms/uitid/protocol/openid-connect/token");
+            let response = reqwest::Client::new().post(url).form(&form).send().await;
+            if response.map(|r| r.status().as_u16()).unwrap_or(0) != 200 {
+                return false;
+            }
+        }
+        true
+    })
+    .await;
+    eprintln!("a client made on C reached A and B in {took:?}");
 }
