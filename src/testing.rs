@@ -151,6 +151,17 @@ impl TestServer {
         self.state.mint.mint(&request).await
     }
 
+    /// A client access token for the OAuth2 client `client_id`, as the client-credentials grant
+    /// issues it (`docs/protocol.md#oauth2-tokens`). The embedded sample configuration's client
+    /// `5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11` may call the Entry API.
+    pub async fn client_token(&self, client_id: &str) -> Result<String, ControlError> {
+        let request = MintRequest {
+            client: Some(client_id.to_owned()),
+            ..MintRequest::default()
+        };
+        Ok(self.mint(request).await?.jwt)
+    }
+
     /// Moves the emulator clock forward (e.g. past a token's expiry). The clock is stored, like
     /// `POST /_emulator/clock`; panics if the database refuses, as a failed test setup should.
     pub async fn advance_clock(&self, by: Duration) {

@@ -41,3 +41,19 @@ async fn a_database_in_a_given_directory_outlives_the_server() {
     assert_eq!(database.parent(), Some(dir.path()));
     assert!(database.is_file(), "{} is still there", database.display());
 }
+
+#[tokio::test]
+async fn client_token_gives_the_sample_clients_token_and_refuses_an_unknown_client() {
+    let server = TestServer::start().await;
+
+    let token = server
+        .client_token("5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11")
+        .await
+        .expect("the sample client");
+    let unknown = server.client_token("nobody").await;
+
+    let claims = Jwt::parse(&token).claims();
+    assert_eq!(claims["gty"], "client-credentials");
+    assert_eq!(claims["https://publiq.be/publiq-apis"], "entry sapi");
+    assert!(unknown.is_err());
+}
