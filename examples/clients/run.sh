@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the example clients (PHP, Python) against a freshly started uitid-emulator.
+# Runs the example clients (PHP, Python) against a freshly started uitid-emulator: the JWT
+# provider's refresh loop, and UiTiD v2's client credentials through the Entry API gateway, whose
+# upstream is the example Entry API stand-in (stand_in/entry_api.py).
 #
 # Usage: [PHP=php] [PYTHON=python3] examples/clients/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/debug/uitid-emulator in the repository root.
 #   PHP     a PHP >= 8.1 with ext-curl (Debian: apt-get install php-cli php-curl)
-#   PYTHON  a Python >= 3.9 that can import `requests`, e.g. a venv's python after
+#   PYTHON  a Python >= 3.9 that can import `requests`, `authlib` and `jwt`, e.g. a venv's python after
 #           `pip install -r examples/clients/python/requirements.txt` (CI passes its venv's)
 #
 # It installs nothing: a client whose interpreter is missing fails with what to install.
@@ -26,6 +28,8 @@ passed=0
 failed=0
 problem="" # why the current step cannot go on; empty when it can
 emulator_pid=""
+stand_in_pid=""
+stand_in_url=""
 base_url=""
 work=$(mktemp -d "${TMPDIR:-/tmp}/uitid-clients.XXXXXX")
 
@@ -43,6 +47,9 @@ alive() {
 }
 
 cleanup() {
+    if [[ -n $stand_in_pid ]]; then
+        kill "$stand_in_pid" 2>/dev/null || true
+    fi
     if [[ -n $emulator_pid ]] && alive "$emulator_pid"; then
         kill -KILL "$emulator_pid" 2>/dev/null || true
         wait "$emulator_pid" 2>/dev/null || true
@@ -62,8 +69,23 @@ check_php() {
 
 check_python() {
     problem=""
-    "$python" -c 'import requests' >/dev/null 2>&1 \
-        || problem="'$python' cannot import requests (pip install -r $here/python/requirements.txt in a venv, and set PYTHON to its python)"
+    "$python" -c 'import requests, authlib, jwt' >/dev/null 2>&1 \
+        || problem="'$python' cannot import requests, authlib and jwt (pip install -r $here/python/requirements.txt in a venv, and set PYTHON to its python)"
+}
+
+# --- the Entry API stand-in behind the gateway -------------------------------------------------
+
+start_stand_in() {
+    local port="" i
+    "$python" "$here/stand_in/entry_api.py" 0 >"$work/stand_in.out" 2>"$work/stand_in.log" &
+    stand_in_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        port=$(sed -n 's/^listening on \([0-9]*\)$/\1/p' "$work/stand_in.out")
+        [[ -n $port ]] && break
+        sleep 0.1
+    done
+    [[ -n $port ]] && stand_in_url=http://127.0.0.1:$port
+    log "Entry API stand-in at ${stand_in_url:-nowhere (see $work/stand_in.log)}"
 }
 
 # --- emulator ----------------------------------------------------------------------------------
@@ -85,6 +107,7 @@ start_emulator() {
         export UITID_EMULATOR__DATABASE__URL="sqlite://$work/uitid-emulator.db"
         export UITID_EMULATOR__LOGIN__MODE=headless
         export UITID_EMULATOR__LOGIN__HEADLESS_USER=stiksels
+        export UITID_EMULATOR__ENTRY_API__UPSTREAM="$stand_in_url"
         exec "$binary"
     ) >"$work/emulator.log" 2>&1 &
     emulator_pid=$!
@@ -146,16 +169,19 @@ show_emulator_log() {
     echo "---"
 }
 
-# Runs one client (name, command...) unless $problem says it cannot run.
+# Runs one client (name, command...) unless $problem says it cannot run; the client gets the
+# emulator's base URL and, unless $no_key, the API key as arguments.
 run_client() {
     local name=$1 status=0
     shift
+    local args=("$base_url")
+    [[ -n ${no_key:-} ]] || args+=("$api_key")
     if [[ -n $problem ]]; then
         fail "$name: $problem"
         return
     fi
     log "$name client"
-    timeout 60 "$@" "$base_url" "$api_key" || status=$?
+    timeout 60 "$@" "${args[@]}" || status=$?
     if [[ $status -eq 0 ]]; then
         pass "$name"
     else
@@ -171,6 +197,7 @@ php_problem=$problem
 check_python
 python_problem=$problem
 
+[[ -n $python_problem ]] || start_stand_in
 start_emulator
 [[ -n $problem ]] || wait_for_emulator
 emulator_problem=$problem
@@ -184,6 +211,12 @@ problem=${emulator_problem:-$php_problem}
 run_client php "$php" "$here/php/refresh_loop.php"
 problem=${emulator_problem:-$python_problem}
 run_client python "$python" "$here/python/refresh_loop.py"
+problem=${emulator_problem:-$php_problem}
+[[ -n $problem || -n $stand_in_url ]] || problem="the Entry API stand-in did not start"
+no_key=1 run_client "php client credentials" "$php" "$here/php/client_credentials_loop.php"
+problem=${emulator_problem:-$python_problem}
+[[ -n $problem || -n $stand_in_url ]] || problem="the Entry API stand-in did not start"
+no_key=1 run_client "python client credentials (Authlib, PyJWT)" "$python" "$here/python/client_credentials.py"
 
 if [[ -n $emulator_pid ]]; then
     stop_emulator
