@@ -145,7 +145,7 @@ async fn a_key_retiring_after_the_year_9999_is_shown_as_unix_seconds_not_a_500()
 }
 
 #[tokio::test]
-async fn text_from_users_and_keys_is_escaped() {
+async fn text_from_users_keys_and_clients_is_escaped() {
     let app = TestApp::spawn().await;
     let hostile = "<script>alert(1)</script>";
     let user = json!({
@@ -158,6 +158,8 @@ async fn text_from_users_and_keys_is_escaped() {
     assert_eq!(post(&app, "users", &user).await.status(), 201);
     let key = json!({"key": "hostile-key", "name": "<i>name</i>"});
     assert_eq!(post(&app, "api-keys", &key).await.status(), 201);
+    let client = json!({"name": "<u>client</u>", "grants": ["client_credentials"]});
+    assert_eq!(post(&app, "clients", &client).await.status(), 201);
 
     let page = dashboard(&app).await;
 
@@ -165,7 +167,8 @@ async fn text_from_users_and_keys_is_escaped() {
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "{page}"
     );
-    for raw in [hostile, "<img", "<b>bold", "<i>name"] {
+    assert!(page.contains("&lt;u&gt;client&lt;/u&gt;"), "the client is listed");
+    for raw in [hostile, "<img", "<b>bold", "<i>name", "<u>client"] {
         assert!(!page.contains(raw), "{raw} is not markup on the page");
     }
 }

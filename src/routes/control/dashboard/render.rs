@@ -30,6 +30,7 @@ pub fn page(view: &Dashboard) -> Markup {
                     (clock(view))
                     (section("users", "Users", view.users.len(), tables::users(view)))
                     (section("api-keys", "API keys", view.api_keys.len(), tables::api_keys(view)))
+                    (section("clients", "OAuth2 clients", view.clients.len(), tables::clients(view)))
                     (section("refresh-tokens", "Refresh tokens", view.refresh_tokens_stored, tables::refresh_tokens(view)))
                     (section("signing-keys", "Signing keys", view.signing_keys.len(), tables::signing_keys(view)))
                     (section("faults", "Pending faults", view.faults.len(), tables::faults(view)))

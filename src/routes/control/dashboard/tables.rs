@@ -40,6 +40,23 @@ pub fn api_keys(view: &Dashboard) -> Markup {
     )
 }
 
+pub fn clients(view: &Dashboard) -> Markup {
+    table(
+        &["Name", "Client id", "Grants", "APIs"],
+        view.clients.is_empty(),
+        html! {
+            @for client in &view.clients {
+                tr {
+                    td { strong { (client.name) } @if client.public { " " span.tag { "public" } } }
+                    td { code { (client.client_id) } }
+                    td { @for g in &client.grants { span.tag { (g.wire_name()) } " " } }
+                    td { @for api in &client.apis { code { (api) } " " } }
+                }
+            }
+        },
+    )
+}
+
 pub fn refresh_tokens(view: &Dashboard) -> Markup {
     let headers = [
         "Id",

@@ -6,8 +6,8 @@
 use crate::app::App;
 use crate::error::ControlError;
 use crate::service::{
-    ApiKeyView, ClockState, EntryFilter, FaultView, JournalEntry, KeyView, RefreshTokenInfo,
-    TokenSelection, UserView,
+    ApiKeyView, ClientView, ClockState, EntryFilter, FaultView, JournalEntry, KeyView,
+    RefreshTokenInfo, TokenSelection, UserView,
 };
 
 /// The newest journal entries shown; the JSON endpoint has them all.
@@ -19,6 +19,7 @@ pub struct Dashboard {
     pub clock: ClockState,
     pub users: Vec<UserView>,
     pub api_keys: Vec<ApiKeyView>,
+    pub clients: Vec<ClientView>,
     /// Newest first, at most [`TOKENS_SHOWN`].
     pub refresh_tokens: Vec<RefreshTokenInfo>,
     /// How many refresh tokens are stored in all.
@@ -49,6 +50,7 @@ impl PendingFaultLine {
         let matches = [
             fault.api_key.map(|k| format!("key {k}")),
             fault.user.map(|u| format!("user {u}")),
+            fault.client.map(|c| format!("client {c}")),
         ];
         let matches: Vec<String> = matches.into_iter().flatten().collect();
         Self {
@@ -76,6 +78,7 @@ pub async fn build(state: &App) -> Result<Dashboard, ControlError> {
         clock: state.clock.state(),
         users: state.users.list(),
         api_keys: state.api_keys.list(),
+        clients: state.clients.list(),
         refresh_tokens,
         refresh_tokens_stored,
         signing_keys: state.keys.list().await?,
