@@ -167,7 +167,10 @@ async fn text_from_users_keys_and_clients_is_escaped() {
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "{page}"
     );
-    assert!(page.contains("&lt;u&gt;client&lt;/u&gt;"), "the client is listed");
+    assert!(
+        page.contains("&lt;u&gt;client&lt;/u&gt;"),
+        "the client is listed"
+    );
     for raw in [hostile, "<img", "<b>bold", "<i>name", "<u>client"] {
         assert!(!page.contains(raw), "{raw} is not markup on the page");
     }

@@ -22,6 +22,7 @@ mod logs;
 mod oauth_clients;
 mod oauth_control;
 mod oauth_errors;
+mod oauth_secrets;
 mod oauth_token;
 mod oob;
 mod process;
