@@ -10,8 +10,10 @@ use crate::destination::AllowedDestination;
 use crate::secret::TokenHash;
 
 mod client;
+mod client_rules;
 
-pub use client::{ClientFields, FieldError, Grant, OAuthClient};
+pub use client::{Grant, OAuthClient};
+pub use client_rules::{ClientFields, FieldError};
 
 /// A fake UiTiD account.
 #[derive(Debug, Clone)]

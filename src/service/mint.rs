@@ -62,6 +62,10 @@ impl MintService {
         Self { ctx }
     }
 
+    pub(super) fn context(&self) -> &Context {
+        &self.ctx
+    }
+
     pub async fn mint(&self, request: &MintRequest) -> Result<MintedTokens, ControlError> {
         let ctx = &self.ctx;
         let wanted = match (&request.user, &request.client) {
@@ -113,48 +117,10 @@ impl MintService {
     }
 }
 
-impl MintService {
-    /// A client access token, as the client-credentials grant would issue it.
-    fn mint_for_client(
-        &self,
-        client_id: &str,
-        request: &MintRequest,
-    ) -> Result<MintedTokens, ControlError> {
-        let ctx = &self.ctx;
-        let client = ctx.directory().client(client_id).ok_or_else(|| {
-            ControlError::invalid("client", format!("no client with id {client_id:?}"))
-        })?;
-        if request.api_key.is_some() {
-            return Err(ControlError::invalid("api_key", "not with client"));
-        }
-        let scope = super::granted_scope(request.scope.as_deref()).map_err(|_| {
-            ControlError::invalid("scope", format!("offered: {}", super::SCOPES.join(" ")))
-        })?;
-        let now = ctx.now();
-        let options = AccessOptions {
-            ttl: request
-                .ttl
-                .as_deref()
-                .map(|text| ttl(text, now))
-                .transpose()?,
-            claims: request.claims.clone(),
-            expired: request.expired,
-        };
-        let issued = ctx
-            .tokens
-            .client_access_token(&client, &scope, now, &options)?;
-        tracing::info!(client = %client.client_id, "client access token minted");
-        Ok(MintedTokens {
-            jwt: issued.jwt,
-            refresh: None,
-        })
-    }
-}
-
 /// A minted token's lifetime: at least a second, and ending by 9999-12-31T23:59:59Z, so that
 /// `exp` (and the earlier `iat` of an expired token) stays in range: a lifetime beyond
 /// `i64::MAX` seconds overflowed `exp` into a 500.
-fn ttl(text: &str, now: i64) -> Result<Duration, ControlError> {
+pub(super) fn ttl(text: &str, now: i64) -> Result<Duration, ControlError> {
     let positive = humantime::parse_duration(text)
         .ok()
         .filter(|d| d.as_secs() > 0)

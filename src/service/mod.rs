@@ -5,6 +5,7 @@
 
 mod accounts;
 mod api_keys;
+mod client_input;
 mod client_rows;
 mod clients;
 mod clock;
@@ -24,6 +25,9 @@ mod keys;
 mod login;
 mod logout;
 mod mint;
+mod mint_client;
+mod oauth_request;
+mod oauth_scopes;
 mod oauth_token;
 mod pending_fault;
 mod refresh;
@@ -50,9 +54,9 @@ pub use keys::{KeyService, KeyView, Rotation};
 pub use login::{LoginAction, LoginPage, LoginService, LoginSubmission, SubmitOutcome};
 pub use logout::{LogoutService, LogoutStarted};
 pub use mint::{MintRequest, MintService, MintedTokens};
-pub use oauth_token::{
-    BasicCredentials, SCOPES, TokenEndpointService, TokenGranted, TokenRequest, granted_scope,
-};
+pub use oauth_request::{BasicCredentials, TokenGranted, TokenRequest};
+pub use oauth_scopes::{SCOPES, granted_scope};
+pub use oauth_token::TokenEndpointService;
 pub use refresh::{RefreshService, Refreshed};
 pub use refresh_tokens::{RefreshTokenInfo, RefreshTokenService, TokenSelection};
 pub use reset::ResetService;

@@ -2,50 +2,15 @@
 //! Keycloak's order (grant type, client authentication, the client's grants, the grant itself)
 //! and the client-credentials grant.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use super::Context;
 use super::guessing::Attempt;
+use super::oauth_request::{BasicCredentials, TokenGranted, TokenRequest};
+use super::oauth_scopes::granted_scope;
 use crate::error::OAuthError;
 use crate::model::{Grant, OAuthClient};
 use crate::token::AccessOptions;
-
-/// Scopes the realm offers, in the order answers list them.
-pub const SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
-/// What every token gets without asking (Keycloak's default client scopes).
-const DEFAULT_SCOPES: [&str; 2] = ["profile", "email"];
-
-/// Client credentials of an `Authorization: Basic` header.
-pub enum BasicCredentials {
-    Absent,
-    /// Not `Basic base64(id:secret)`: a failed client authentication.
-    Malformed,
-    Given {
-        client_id: String,
-        secret: String,
-    },
-}
-
-/// A token request, as the HTTP layer parsed it.
-pub struct TokenRequest {
-    /// The form's (or JSON body's) parameters, each given once.
-    pub params: HashMap<String, String>,
-    /// A parameter was given more than once (RFC 6749 section 3.2 forbids it).
-    pub duplicated: bool,
-    pub basic: BasicCredentials,
-    pub peer: Option<IpAddr>,
-}
-
-/// What the endpoint answers with, and what the journal notes.
-pub struct TokenGranted {
-    pub access_token: String,
-    pub expires_in: i64,
-    pub scope: String,
-    pub client_id: String,
-    pub jti: String,
-}
 
 pub struct TokenEndpointService {
     ctx: Arc<Context>,
@@ -166,21 +131,6 @@ fn allowed(client: &OAuthClient, grant: Grant) -> Result<(), OAuthError> {
         Grant::RefreshToken => "Client not allowed to use refresh tokens",
         Grant::Password => "Client not allowed for direct access grants",
     }))
-}
-
-/// The default scopes plus the requested ones, in the realm's order; any scope the realm does
-/// not offer refuses the request, as Keycloak does.
-pub fn granted_scope(requested: Option<&str>) -> Result<String, OAuthError> {
-    let requested: Vec<&str> = requested.unwrap_or("").split_whitespace().collect();
-    if requested.iter().any(|s| !SCOPES.contains(s)) {
-        let all = requested.join(" ");
-        return Err(OAuthError::InvalidScope(format!("Invalid scopes: {all}")));
-    }
-    let granted: Vec<&str> = SCOPES
-        .into_iter()
-        .filter(|s| DEFAULT_SCOPES.contains(s) || requested.contains(s))
-        .collect();
-    Ok(granted.join(" "))
 }
 
 fn too_many(limited: crate::error::ProviderError) -> OAuthError {

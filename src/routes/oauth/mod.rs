@@ -2,6 +2,7 @@
 //! endpoint. The JWKS is served with the other keys (`routes/keys.rs`).
 
 mod discovery;
+mod params;
 mod token;
 
 use axum::Router;
