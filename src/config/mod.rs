@@ -8,6 +8,7 @@ mod load;
 mod rate_limits;
 #[cfg(test)]
 mod tests;
+mod tls;
 mod validate;
 
 use std::net::SocketAddr;
@@ -20,6 +21,7 @@ pub use crate::secret::Secret;
 pub use database_url::redacted as redacted_database_url;
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
 pub use rate_limits::RateLimitSettings;
+pub use tls::TlsMode;
 
 /// Everything the emulator is configured with.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -60,6 +62,16 @@ pub struct ServerSettings {
     /// On SIGTERM, how long in-flight requests may take to finish.
     #[serde(with = "humantime_serde")]
     pub drain_timeout: Duration,
+    /// `"off"`, `"files"` or `"self-signed"` (`docs/tls.md`); unset: `"files"` when both TLS
+    /// files are set, else `"off"`. Read it with [`ServerSettings::tls_mode`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsMode>,
+    /// PEM certificate chain, the server's own certificate first (`tls = "files"`).
+    pub tls_cert_file: String,
+    /// PEM private key of that certificate (`tls = "files"`).
+    pub tls_key_file: String,
+    /// The names the self-signed server certificate is issued for (`tls = "self-signed"`).
+    pub tls_hostnames: Vec<String>,
 }
 
 #[derive(Clone, Deserialize, Serialize)]
