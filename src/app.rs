@@ -8,7 +8,7 @@ use crate::directory::Directory;
 use crate::service::{
     ApiKeyService, ClockService, ConnectService, Context, EntryApiService, FaultService,
     HealthService, JournalService, KeyService, LoginService, LogoutService, MintService,
-    RefreshService, RefreshTokenService, ResetService, UserService,
+    RefreshService, RefreshTokenService, ResetService, TlsService, UserService,
 };
 
 /// What every handler gets.
@@ -31,13 +31,18 @@ pub struct App {
     pub faults: FaultService,
     pub journal: JournalService,
     pub health: HealthService,
+    /// The server's TLS identity and the local CA (`docs/tls.md`), loaded once at start.
+    pub tls: TlsService,
 }
 
 impl App {
-    /// Opens the database, loads or generates the signing key and wires the services.
+    /// Opens the database, loads or generates the signing key and the TLS material, and wires
+    /// the services.
     pub async fn start(settings: Settings) -> anyhow::Result<AppState> {
         let ctx = Arc::new(Context::start(settings).await?);
+        let tls = TlsService::load(&ctx).await?;
         Ok(Arc::new(Self {
+            tls,
             connect: ConnectService::new(ctx.clone()),
             login: LoginService::new(ctx.clone()),
             refresh: RefreshService::new(ctx.clone()),
