@@ -14,6 +14,7 @@ mod keys;
 mod openapi;
 mod refresh_tokens;
 mod reset;
+mod tls;
 mod tokens;
 mod users;
 
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(api_keys::router())
         .merge(reset::router())
         .merge(keys::router())
+        .merge(tls::router())
         .merge(journal::router())
         .merge(faults::router())
         .merge(dashboard::router())
