@@ -9,6 +9,8 @@ mod rate_limits;
 #[cfg(test)]
 mod tests;
 mod tls;
+#[cfg(test)]
+mod tls_tests;
 mod validate;
 
 use std::net::SocketAddr;

@@ -22,6 +22,17 @@ pub enum TlsMode {
     SelfSigned,
 }
 
+impl TlsMode {
+    /// The value as written in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Files => "files",
+            Self::SelfSigned => "self-signed",
+        }
+    }
+}
+
 impl ServerSettings {
     /// `tls` as set; unset, `files` when both files are set, else `off`.
     pub fn tls_mode(&self) -> TlsMode {

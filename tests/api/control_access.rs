@@ -152,6 +152,7 @@ pub(crate) const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/_emulator/api-keys"),
     ("DELETE", "/_emulator/api-keys/some-key"),
     ("GET", "/_emulator/keys"),
+    ("GET", "/_emulator/ca.pem"),
     ("POST", "/_emulator/keys/rotate"),
     ("POST", "/_emulator/reset"),
     ("GET", "/_emulator/journal"),
