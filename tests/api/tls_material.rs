@@ -1,6 +1,7 @@
-//! `docs/tls.md`: the self-signed CA is made once per database and survives restarts; new
-//! hostnames get a new certificate from the same CA; `files` serves the configured certificate;
-//! the healthcheck probes a TLS server; environment variables set the TLS keys.
+//! `docs/tls.md`: the self-signed CA is made once per database, whichever server starts first,
+//! and survives restarts; new hostnames get a new certificate from the same CA; `files` serves
+//! the configured certificate; the healthcheck probes a TLS server; environment variables set
+//! the TLS keys.
 
 use std::path::Path;
 
@@ -64,6 +65,27 @@ async fn the_ca_survives_a_restart_and_new_hostnames_get_a_new_certificate_from_
     assert_ne!(second, first, "a new certificate");
     let old_name = certificate_for(&renamed, &ca, "a.test").await;
     assert!(old_name.is_err(), "a.test is no longer in it: {old_name:?}");
+}
+
+#[tokio::test]
+async fn servers_cold_starting_together_on_one_empty_database_serve_one_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = self_signed_for(&["localhost"]);
+
+    let (first, second) = tokio::join!(
+        setup.clone().spawn_in(dir.path()),
+        setup.clone().spawn_in(dir.path())
+    );
+
+    let ca = first.ca_pem().expect("a CA");
+    assert_eq!(second.ca_pem(), Some(ca.clone()), "one CA for both");
+    let one = certificate_for(&first, &ca, "localhost")
+        .await
+        .expect("trusted");
+    let other = certificate_for(&second, &ca, "localhost")
+        .await
+        .expect("trusted");
+    assert_eq!(one, other, "and one certificate");
 }
 
 /// A CA and a certificate for `files.test` it issued, made with rcgen alone; the chain and key
