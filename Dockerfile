@@ -78,7 +78,8 @@ EXPOSE 8080
 # The binary probes its own readiness endpoint and exits 0 or 1, so the image needs no curl.
 # Without --url it derives the address from server.listen (a wildcard address is probed on
 # loopback), here from the ENV above: change the port with that variable, not only in a
-# mounted config file, or the probe looks at the wrong port. A short interval makes `docker compose`
+# mounted config file, or the probe looks at the wrong port. The same goes for TLS: with
+# UITID_EMULATOR__SERVER__TLS set it probes https:// (docs/tls.md). A short interval makes `docker compose`
 # `depends_on: condition: service_healthy` usable in test setups.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
     CMD ["uitid-emulator", "healthcheck"]

@@ -8,8 +8,8 @@ use crate::directory::Directory;
 use crate::service::{
     ApiKeyService, ClientService, ClockService, ConnectService, Context, EntryApiService,
     FaultService, HealthService, JournalService, KeyService, LoginService, LogoutService,
-    MintService, RefreshService, RefreshTokenService, ResetService, TokenEndpointService,
-    UserService,
+    MintService, RefreshService, RefreshTokenService, ResetService, TlsService,
+    TokenEndpointService, UserService,
 };
 
 /// What every handler gets.
@@ -34,13 +34,18 @@ pub struct App {
     pub journal: JournalService,
     pub health: HealthService,
     pub oauth_token: TokenEndpointService,
+    /// The server's TLS identity and the local CA (`docs/tls.md`), loaded once at start.
+    pub tls: TlsService,
 }
 
 impl App {
-    /// Opens the database, loads or generates the signing key and wires the services.
+    /// Opens the database, loads or generates the signing key and the TLS material, and wires
+    /// the services.
     pub async fn start(settings: Settings) -> anyhow::Result<AppState> {
         let ctx = Arc::new(Context::start(settings).await?);
+        let tls = TlsService::load(&ctx).await?;
         Ok(Arc::new(Self {
+            tls,
             connect: ConnectService::new(ctx.clone()),
             login: LoginService::new(ctx.clone()),
             refresh: RefreshService::new(ctx.clone()),

@@ -28,6 +28,7 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod testing;
+pub mod tls;
 pub mod token;
 
 pub use config::Settings;

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 use crate::app::{App, AppState};
 use crate::config::Settings;
@@ -19,12 +20,15 @@ pub struct Application {
     router: Router,
     in_flight: InFlight,
     state: AppState,
+    /// `None`: plain HTTP.
+    tls: Option<TlsAcceptor>,
 }
 
 impl Application {
-    /// Binds `server.listen`, opens the database and loads the signing key. With port 0 the
-    /// server is a throwaway (tests, embedding): `server.public_url` then becomes the address
-    /// actually bound, so `oob` and issuers point at this very server.
+    /// Binds `server.listen`, opens the database and loads the signing key and the TLS
+    /// material. With port 0 the server is a throwaway (tests, embedding): `server.public_url`
+    /// then becomes the address actually bound (`https://` with TLS), so `oob` and issuers
+    /// point at this very server.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         let listen = settings.server.listen;
         let listener = TcpListener::bind(listen)
@@ -32,10 +36,19 @@ impl Application {
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
         if listen.port() == 0 {
-            settings.server.public_url = local_base_url(addr);
+            settings.server.public_url = local_base_url(addr, settings.server.serves_tls());
+        } else if settings.server.serves_tls() && !settings.secure_cookies() {
+            tracing::warn!(
+                public_url = %settings.server.public_url,
+                "the server speaks TLS but server.public_url is http://; oob and issuers use it"
+            );
         }
         crate::metrics::handle(); // install the recorder before the first request is counted
         let state = App::start(settings).await?;
+        let tls = match state.tls.identity() {
+            Some(identity) => Some(crate::server::tls::acceptor(identity)?),
+            None => None,
+        };
         let in_flight = InFlight::default();
         let router = routes::router(state.clone(), in_flight.clone());
         Ok(Self {
@@ -43,6 +56,7 @@ impl Application {
             router,
             in_flight,
             state,
+            tls,
         })
     }
 
@@ -81,23 +95,33 @@ impl Application {
         // to learn the port 0 picked: keep the message and the `address` field as they are.
         tracing::info!(address = %self.listener.local_addr()?, "uitid-emulator listening");
         let settings = &self.state.settings().server;
-        crate::server::serve(self.listener, self.router, self.in_flight, settings, signal).await?;
+        crate::server::serve(
+            self.listener,
+            self.router,
+            self.in_flight,
+            settings,
+            self.tls,
+            signal,
+        )
+        .await?;
         self.state.close().await;
         tracing::info!("uitid-emulator stopped");
         Ok(())
     }
 }
 
-/// `http://host:port` that reaches a server bound to `addr` from this machine: a wildcard
-/// address is reached on loopback, IPv6 hosts are bracketed.
-pub fn local_base_url(addr: SocketAddr) -> String {
+/// `http://host:port` (`https://` for a server speaking TLS) that reaches a server bound to
+/// `addr` from this machine: a wildcard address is reached on loopback, IPv6 hosts are
+/// bracketed.
+pub fn local_base_url(addr: SocketAddr, tls: bool) -> String {
     let host = match addr.ip() {
         ip if ip.is_unspecified() && ip.is_ipv6() => "[::1]".to_owned(),
         ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),
     };
-    format!("http://{host}:{}", addr.port())
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{host}:{}", addr.port())
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM (`docker stop`, Kubernetes).
@@ -137,7 +161,13 @@ mod tests {
             ("192.0.2.7:81", "http://192.0.2.7:81"),
         ];
         for (bound, url) in cases {
-            assert_eq!(local_base_url(bound.parse().unwrap()), url, "{bound}");
+            assert_eq!(
+                local_base_url(bound.parse().unwrap(), false),
+                url,
+                "{bound}"
+            );
         }
+        let tls = local_base_url("0.0.0.0:8443".parse().unwrap(), true);
+        assert_eq!(tls, "https://127.0.0.1:8443");
     }
 }

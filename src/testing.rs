@@ -36,6 +36,9 @@
 //! server of a test process signs with one shared key, since generating RSA keys is slow).
 //! [`TestServer::restart`] stops a server gracefully and starts it again on the same database,
 //! to check that tokens survive a restart (`docs/reliability.md#crashes-and-restarts`).
+//! [`TestServerBuilder::tls_self_signed`] serves HTTPS with a certificate of a local CA that
+//! [`TestServer::ca_pem`] hands out, for clients whose URLs name publiq's hosts
+//! (`docs/tls.md`).
 //!
 //! The rate limits on guessing apply as configured (`docs/protocol.md#rate-limits`): past 20
 //! failed refreshes or logins from loopback within seconds, a server answers 429. A suite that
@@ -136,7 +139,7 @@ impl TestServer {
         }
     }
 
-    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    /// `http://127.0.0.1:<port>` (`https://` with TLS), without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -195,6 +198,18 @@ impl TestServer {
     /// The PEM public key resource servers verify tokens with.
     pub fn public_pem(&self) -> String {
         self.state.keys.public_pem().to_owned()
+    }
+
+    /// The address the server listens on (for `reqwest::ClientBuilder::resolve`, say).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The PEM certificate of the local CA that issued the server's certificate, with
+    /// [`TestServerBuilder::tls_self_signed`] (what `GET /_emulator/ca.pem` serves); `None`
+    /// without it.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.state.tls.ca_pem().ok().map(str::to_owned)
     }
 
     /// The services, for anything the methods above do not cover.
@@ -290,6 +305,24 @@ impl TestServerBuilder {
         self
     }
 
+    /// HTTPS with `server.tls = "self-signed"` (`docs/tls.md`): a local CA, kept in the
+    /// server's database, issues its certificate for `hostnames` (with `localhost`, also for
+    /// 127.0.0.1, the address [`TestServer::base_url`] names). Trust [`TestServer::ca_pem`] and
+    /// map the hostnames to [`TestServer::address`] in the client.
+    pub fn tls_self_signed<S: Into<String>>(
+        mut self,
+        hostnames: impl IntoIterator<Item = S>,
+    ) -> Self {
+        if let Ok(settings) = &mut self.settings {
+            let server = &mut settings.server;
+            server.tls = Some(crate::config::TlsMode::SelfSigned);
+            server.tls_cert_file.clear();
+            server.tls_key_file.clear();
+            server.tls_hostnames = hostnames.into_iter().map(Into::into).collect();
+        }
+        self
+    }
+
     /// No `signing.private_key_file`: the server generates a key on first start and keeps it
     /// in its database, as in production (`docs/protocol.md#keys`). Slower than the shared
     /// test key used otherwise.
@@ -379,7 +412,7 @@ async fn launch(
 fn listening_at(settings: &Settings, address: SocketAddr) -> Settings {
     let mut settings = settings.clone();
     settings.server.listen = address;
-    settings.server.public_url = local_base_url(address);
+    settings.server.public_url = local_base_url(address, settings.server.serves_tls());
     settings
 }
 

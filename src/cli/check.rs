@@ -13,6 +13,10 @@ pub fn run(file: &Path) -> anyhow::Result<()> {
     print!("{}", toml::to_string_pretty(&settings)?);
     println!("\n# derived: token.issuer = {:?}", settings.issuer());
     println!(
+        "# derived: server.tls = {:?}",
+        settings.server.tls_mode().as_str()
+    );
+    println!(
         "# derived: token.access_ttl = {:?}",
         humantime::format_duration(settings.access_ttl()).to_string()
     );

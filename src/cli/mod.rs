@@ -4,6 +4,7 @@ mod check;
 mod healthcheck;
 mod keygen;
 mod mint;
+mod probe_tls;
 
 use std::path::PathBuf;
 
@@ -47,8 +48,10 @@ pub enum Command {
     /// Issue tokens straight into the configured database, without a login.
     Mint(mint::MintArgs),
     /// Exit 0 when the server answers its readiness probe, 1 otherwise (for Docker/compose).
+    /// Speaks TLS to an https:// URL, without verifying the certificate (`cli/probe_tls.rs`).
     Healthcheck {
-        /// Readiness URL; default: derived from `server.listen`.
+        /// Readiness URL; default: derived from `server.listen` (https:// when the server
+        /// serves TLS).
         #[arg(long, value_name = "URL")]
         url: Option<String>,
     },

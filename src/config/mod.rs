@@ -9,6 +9,9 @@ mod oauth;
 mod rate_limits;
 #[cfg(test)]
 mod tests;
+mod tls;
+#[cfg(test)]
+mod tls_tests;
 mod validate;
 
 use std::net::SocketAddr;
@@ -22,6 +25,7 @@ pub use database_url::redacted as redacted_database_url;
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
 pub use oauth::{ClientSettings, Grant, OAuthSettings};
 pub use rate_limits::RateLimitSettings;
+pub use tls::TlsMode;
 
 /// Everything the emulator is configured with.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -67,6 +71,16 @@ pub struct ServerSettings {
     /// On SIGTERM, how long in-flight requests may take to finish.
     #[serde(with = "humantime_serde")]
     pub drain_timeout: Duration,
+    /// `"off"`, `"files"` or `"self-signed"` (`docs/tls.md`); unset: `"files"` when both TLS
+    /// files are set, else `"off"`. Read it with [`ServerSettings::tls_mode`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsMode>,
+    /// PEM certificate chain, the server's own certificate first (`tls = "files"`).
+    pub tls_cert_file: String,
+    /// PEM private key of that certificate (`tls = "files"`).
+    pub tls_key_file: String,
+    /// The names the self-signed server certificate is issued for (`tls = "self-signed"`).
+    pub tls_hostnames: Vec<String>,
 }
 
 #[derive(Clone, Deserialize, Serialize)]

@@ -108,6 +108,7 @@ impl Settings {
                 "keys `database.prune_batch` and `database.prune_interval`: must be above 0".into(),
             );
         }
+        self.server.validate_tls()?;
         if self.server.max_concurrent_requests == 0 {
             return Err("key `server.max_concurrent_requests`: must be at least 1".into());
         }

@@ -35,6 +35,8 @@ mod refresh_tokens;
 mod reset;
 mod shared;
 mod signing_key;
+mod tls;
+mod tls_material;
 mod users;
 
 pub use api_keys::{ApiKeyInput, ApiKeyService, ApiKeyView};
@@ -60,6 +62,7 @@ pub use oauth_token::TokenEndpointService;
 pub use refresh::{RefreshService, Refreshed};
 pub use refresh_tokens::{RefreshTokenInfo, RefreshTokenService, TokenSelection};
 pub use reset::ResetService;
+pub use tls::TlsService;
 pub use users::{UserInput, UserService, UserView};
 
 /// Upstream's text for a missing `destination` (`docs/protocol.md#connect`).

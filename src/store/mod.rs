@@ -11,7 +11,8 @@ mod sqlite;
 
 pub use records::{
     ApiKeyRow, Change, ClaimQuery, ClientRow, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
-    NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, TokenFilter, UserRow,
+    NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, StoredLeaf, StoredTls,
+    TokenFilter, UserRow,
 };
 pub use sqlite::MIN_FREE_BYTES;
 pub use sqlite::read_only::note_read_only_failure;

@@ -4,7 +4,8 @@
 
 use super::records::{
     ApiKeyRow, Change, ClaimQuery, ClientRow, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
-    NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, TokenFilter, UserRow,
+    NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, StoredLeaf, StoredTls,
+    TokenFilter, UserRow,
 };
 use super::{Backend, Store};
 
@@ -105,6 +106,17 @@ operations! {
     fn key_pems(&self) -> Vec<(String, String)>;
     /// Makes `new` the active key; the old one stays published until `retire_at`.
     fn rotate_key(&self, new: &StoredKey, now: i64, retire_at: i64) -> ();
+
+    // TLS material of `server.tls = "self-signed"` (`docs/tls.md`), one per database; `reset`
+    // keeps it, like the signing keys.
+    /// The stored CA and server certificate, if any.
+    fn tls_material(&self) -> Option<StoredTls>;
+    /// Stores `candidate` unless another process stored TLS material first; returns whichever
+    /// is stored afterwards.
+    fn install_tls_if_none(&self, candidate: &StoredTls, now: i64) -> StoredTls;
+    /// Replaces the server certificate (never the CA) if it is still `seen_cert_pem`; returns
+    /// what is stored afterwards: another process's new certificate if it got there first.
+    fn replace_tls_leaf(&self, seen_cert_pem: &str, leaf: &StoredLeaf, now: i64) -> StoredTls;
 
     // Shared state: what every process caches, and the version that tells it to reload.
     /// The current version of the shared state; it changes with every runtime change.

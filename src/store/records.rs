@@ -122,6 +122,50 @@ pub struct KeyMeta {
     pub retired_at: Option<i64>,
 }
 
+/// The TLS material of `server.tls = "self-signed"` (`docs/tls.md`): the local CA and the
+/// server certificate it issued. `Debug` leaves out the private keys; the CA's never leaves the
+/// database but to sign the next server certificate.
+#[derive(Clone, sqlx::FromRow)]
+pub struct StoredTls {
+    pub ca_cert_pem: String,
+    pub ca_key_pem: String,
+    #[sqlx(flatten)]
+    pub leaf: StoredLeaf,
+}
+
+/// A server certificate the stored CA issued, and its key.
+#[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredLeaf {
+    #[sqlx(rename = "leaf_cert_pem")]
+    pub cert_pem: String,
+    #[sqlx(rename = "leaf_key_pem")]
+    pub key_pem: String,
+    /// The names it was issued for, as configured, comma-separated.
+    pub hostnames: String,
+    /// When it expires (Unix seconds, wall time).
+    #[sqlx(rename = "leaf_not_after")]
+    pub not_after: i64,
+}
+
+impl std::fmt::Debug for StoredTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredTls")
+            .field("ca_cert_pem", &self.ca_cert_pem)
+            .field("leaf", &self.leaf)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for StoredLeaf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredLeaf")
+            .field("cert_pem", &self.cert_pem)
+            .field("hostnames", &self.hostnames)
+            .field("not_after", &self.not_after)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The emulator clock as stored: an offset from wall time, and the second time stands still at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct ClockRow {
@@ -213,6 +257,9 @@ pub(crate) const TOKEN_COLUMNS: &str =
 pub(crate) const FAULT_COLUMNS: &str = "id, route, api_key_hash, api_key_name, user_uid, times, \
                                         remaining, action, breaks_token, created_at, \
                                         client_id";
+
+pub(crate) const TLS_COLUMNS: &str =
+    "ca_cert_pem, ca_key_pem, leaf_cert_pem, leaf_key_pem, hostnames, leaf_not_after";
 
 /// What `reset` runs, in one transaction, on either backend (SQLite reads `TRUE`/`FALSE` too).
 pub(crate) const RESET_STATEMENTS: [&str; 8] = [

@@ -154,6 +154,7 @@ pub(crate) const CONTROL_ROUTES: &[(&str, &str)] = &[
     ("GET", "/_emulator/clients"),
     ("PUT", "/_emulator/clients/some-client"),
     ("GET", "/_emulator/keys"),
+    ("GET", "/_emulator/ca.pem"),
     ("POST", "/_emulator/keys/rotate"),
     ("POST", "/_emulator/reset"),
     ("GET", "/_emulator/journal"),

@@ -40,6 +40,8 @@ mod secrets;
 mod sessions;
 mod shutdown;
 mod sql_input;
+mod tls;
+mod tls_material;
 mod token_answers;
 
 // The client loop (Entry API check, clock, minting, keycloak, control-plane access and its

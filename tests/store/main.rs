@@ -13,6 +13,7 @@ mod faults;
 mod flows;
 mod keys;
 mod state;
+mod tls;
 mod tokens;
 
 mod rows;
@@ -107,6 +108,11 @@ conformance! {
         every_runtime_change_moves_the_version,
         the_clock_is_shared,
         reset_keeps_configuration_and_keys,
+    ],
+    tls: [
+        replicas_installing_at_once_agree_on_one_ca,
+        a_new_server_certificate_keeps_the_ca_and_replaces_only_the_one_seen,
+        reset_keeps_the_tls_material,
     ],
     faults: [
         faults_match_route_key_user_and_token,

@@ -15,6 +15,7 @@ mod keys;
 mod openapi;
 mod refresh_tokens;
 mod reset;
+mod tls;
 mod tokens;
 mod users;
 
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(clients::router())
         .merge(reset::router())
         .merge(keys::router())
+        .merge(tls::router())
         .merge(journal::router())
         .merge(faults::router())
         .merge(dashboard::router())

@@ -40,8 +40,8 @@ const REFUSALS: [(&str, &str, &str); 2] = [
     info(
         title = "uitid-emulator control plane",
         description = "Drives the emulator from a test: clock, minting, refresh tokens, users, \
-                       API keys, signing keys, faults, the request journal, reset, and the \
-                       dashboard page."
+                       API keys, signing keys, the local TLS CA, faults, the request journal, \
+                       reset, and the dashboard page."
     ),
     components(schemas(ControlErrorBody))
 )]

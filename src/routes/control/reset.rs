@@ -15,7 +15,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Reset the emulator to its configured state.
 ///
 /// Only the configured users and keys remain; refresh tokens, sessions, flows and the journal are
-/// gone; the clock reads wall time. The signing keys stay.
+/// gone; the clock reads wall time. The signing keys and the TLS material stay.
 #[utoipa::path(post, path = "/_emulator/reset", tag = "reset", operation_id = "reset",
     responses((status = 204, description = "The server is back to its configured state")))]
 async fn reset(State(state): State<AppState>) -> Result<StatusCode, ControlError> {

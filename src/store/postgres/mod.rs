@@ -11,6 +11,7 @@ mod flows;
 mod keys;
 mod refresh_tokens;
 mod shared_state;
+mod tls;
 
 use std::str::FromStr;
 use std::time::Duration;

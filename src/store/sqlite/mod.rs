@@ -12,6 +12,7 @@ mod refresh_tokens;
 mod revocations;
 mod sessions;
 mod shared_state;
+mod tls;
 mod users;
 
 use std::path::Path;

@@ -15,7 +15,7 @@ use super::setup::{APP_CALLBACK, KEY_WITH_REFRESH, KeyChoice, Setup};
 
 /// A running server; dropping it starts its shutdown.
 pub struct TestApp {
-    /// The base URL, `http://127.0.0.1:<port>`.
+    /// The base URL, `http://127.0.0.1:<port>` (`https://` with TLS).
     pub address: String,
     pub api: Client,
     pub setup: Setup,
@@ -92,6 +92,16 @@ impl TestApp {
             "this test opens the SQLite file: skip it on PostgreSQL"
         );
         self.server.database_path()
+    }
+
+    /// The address the server listens on.
+    pub fn socket_address(&self) -> std::net::SocketAddr {
+        self.server.address()
+    }
+
+    /// The local CA's PEM certificate, when the server runs with `tls = "self-signed"`.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.server.ca_pem()
     }
 
     /// `path` (starting with `/`) on this server.

@@ -2,7 +2,7 @@
 //! ([`setup`]), the in-process server ([`app`]), requests and answers ([`http`]), a browser with
 //! cookies ([`browser`]), the Entry API and control plane ([`client_loop`]), what
 //! `docs/protocol.md` promises ([`docs`]), an independent JWT verifier ([`jwt`]) and forger
-//! ([`forge`]), the built binary ([`process`]) and HTTP over raw TCP ([`raw_http`]). Test modules take it all with `use crate::support::*`.
+//! ([`forge`]), the built binary ([`process`]), HTTP over raw TCP ([`raw_http`]) and HTTPS clients ([`tls`]). Test modules take it all with `use crate::support::*`.
 
 pub mod app;
 pub mod browser;
@@ -18,6 +18,7 @@ pub mod postgres;
 pub mod process;
 pub mod raw_http;
 pub mod setup;
+pub mod tls;
 
 pub use app::*;
 pub use browser::*;
@@ -29,3 +30,4 @@ pub use jwt::*;
 pub use process::*;
 pub use raw_http::*;
 pub use setup::*;
+pub use tls::*;
