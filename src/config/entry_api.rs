@@ -47,13 +47,15 @@ impl EntryApiSettings {
 
     pub(super) fn validate(&self) -> Result<(), String> {
         if !self.upstream.is_empty() {
-            check_upstream(&self.upstream).map_err(|why| format!("key `entry_api.upstream`: {why}"))?;
+            check_upstream(&self.upstream)
+                .map_err(|why| format!("key `entry_api.upstream`: {why}"))?;
         }
         if self.upstream_timeout.is_zero() {
             return Err("key `entry_api.upstream_timeout`: must be longer than 0s".into());
         }
         for (i, prefix) in self.public_reads.iter().enumerate() {
-            check_prefix(prefix).map_err(|why| format!("key `entry_api.public_reads[{i}]`: {why}"))?;
+            check_prefix(prefix)
+                .map_err(|why| format!("key `entry_api.public_reads[{i}]`: {why}"))?;
         }
         Ok(())
     }

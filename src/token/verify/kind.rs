@@ -158,9 +158,18 @@ mod tests {
         assert!(audience_contains(&claims(json!({"aud": ["b", "a"]})), "a"));
         assert!(!audience_contains(&claims(json!({"aud": "ab"})), "a"));
         assert!(!audience_contains(&claims(json!({})), "a"));
-        assert!(lists_api(&claims(json!({PUBLIQ_APIS: "sapi entry"})), "entry"));
-        assert!(!lists_api(&claims(json!({PUBLIQ_APIS: "entryx sapi"})), "entry"));
-        assert!(!lists_api(&claims(json!({PUBLIQ_APIS: ["entry"]})), "entry"));
+        assert!(lists_api(
+            &claims(json!({PUBLIQ_APIS: "sapi entry"})),
+            "entry"
+        ));
+        assert!(!lists_api(
+            &claims(json!({PUBLIQ_APIS: "entryx sapi"})),
+            "entry"
+        ));
+        assert!(!lists_api(
+            &claims(json!({PUBLIQ_APIS: ["entry"]})),
+            "entry"
+        ));
         assert!(!lists_api(&claims(json!({})), "entry"));
     }
 }
