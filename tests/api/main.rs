@@ -51,6 +51,7 @@ mod full_disk;
 mod gateway;
 mod gateway_failures;
 mod gateway_observed;
+mod gateway_paths;
 mod gateway_streaming;
 mod journal;
 mod keycloak;
