@@ -73,6 +73,14 @@ impl Directory {
             .cloned()
     }
 
+    /// A user by uid, as tokens name them (uids are unique ignoring ASCII case).
+    pub fn user_by_uid(&self, uid: &str) -> Option<Arc<User>> {
+        self.users
+            .iter()
+            .find(|u| u.uid.eq_ignore_ascii_case(uid))
+            .cloned()
+    }
+
     /// A user by what they type in the login form: nick or email, case-insensitively.
     pub fn user_by_login(&self, username: &str) -> Option<Arc<User>> {
         let wanted = username.trim();

@@ -4,6 +4,7 @@
 //! interface.
 
 mod database_url;
+mod entry_api;
 mod load;
 mod oauth;
 mod rate_limits;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::Permission;
 pub use crate::secret::Secret;
 pub use database_url::redacted as redacted_database_url;
+pub use entry_api::{EntryApiSettings, path_under};
 pub use load::{ConfigError, DEFAULT_CONFIG, load_settings, settings_from_toml};
 pub use oauth::{ClientSettings, Grant, OAuthSettings};
 pub use rate_limits::RateLimitSettings;
@@ -42,6 +44,8 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     /// The OAuth2 realm `uitid` (`docs/protocol.md#oauth2-realm`).
     pub oauth: OAuthSettings,
+    /// The Entry API gateway (`docs/protocol.md#entry-api-gateway`).
+    pub entry_api: EntryApiSettings,
     /// The API keys clients present as `apiKey` / `X-Api-Key`.
     #[serde(default)]
     pub api_keys: Vec<ApiKeySettings>,

@@ -139,6 +139,15 @@ fn each_validation_rule_refuses_with_a_message_naming_the_key() {
         (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]\npost_logout_redirect_uris = [\"/relative\"]"), "clients[1].post_logout_redirect_uris", "a relative logout redirect"),
         (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]\napis = [\"entry api\"]"), "clients[1].apis", "an API name with a space"),
         (clients_then("client_id = \"two\"\nsecret = \"s2\"\ngrants = [\"client_credentials\"]\nscopes = [\"x\"]"), "clients.1.scopes", "an unknown client setting"),
+        ("[entry_api]\nupstream = \"localhost:4010\"".to_owned(), "entry_api.upstream", "an upstream without a scheme"),
+        ("[entry_api]\nupstream = \"ftp://mock.test\"".to_owned(), "entry_api.upstream", "an upstream that is not http(s)"),
+        ("[entry_api]\nupstream = \"http://user:pw@mock.test\"".to_owned(), "entry_api.upstream", "an upstream with credentials"),
+        ("[entry_api]\nupstream = \"http://mock.test/?a=1\"".to_owned(), "entry_api.upstream", "an upstream with a query"),
+        ("[entry_api]\nupstream_timeout = \"0s\"".to_owned(), "entry_api.upstream_timeout", "an upstream never waited for"),
+        ("[entry_api]\ngateway = \"on\"".to_owned(), "entry_api.gateway", "a gateway that is not a boolean"),
+        ("[entry_api]\npublic_reads = [\"events\"]".to_owned(), "entry_api.public_reads[0]", "a public read without a leading slash"),
+        ("[entry_api]\npublic_reads = [\"/events\", \"/places/*\"]".to_owned(), "entry_api.public_reads[1]", "a public read with a wildcard"),
+        ("[entry_api]\npublic_reads = [\"/events/../users\"]".to_owned(), "entry_api.public_reads[0]", "a public read with a dot segment"),
         ("[rate_limits]\naddress_burst = 0".to_owned(), "rate_limits.address_burst", "no failure allowed at all"),
         ("[rate_limits]\nkey_burst = 10001".to_owned(), "rate_limits.key_burst", "a burst beyond 10,000"),
         ("[rate_limits]\naddress_burst = -1".to_owned(), "rate_limits.address_burst", "a negative burst"),
@@ -235,4 +244,38 @@ fn the_embedded_sample_configuration_is_valid_and_has_the_documented_accounts() 
         settings.oauth_issuer(),
         "http://localhost:8080/realms/uitid"
     );
+}
+
+#[test]
+fn the_gateway_is_on_exactly_when_an_upstream_is_set_unless_said_otherwise() {
+    #[rustfmt::skip]
+    let cases = [
+        ("", false, "no upstream"),
+        ("upstream = \"http://mock.test:4010/\"", true, "an upstream"),
+        ("gateway = true", true, "on without an upstream"),
+        ("upstream = \"https://mock.test\"\ngateway = false", false, "off with an upstream"),
+    ];
+    for (table, enabled, case) in cases {
+        let config = valid_but(&format!("[entry_api]\n{table}"));
+
+        let settings = settings_from_toml(&config).unwrap_or_else(|e| panic!("{case}: {e}"));
+
+        assert_eq!(settings.entry_api.gateway_enabled(), enabled, "{case}");
+    }
+}
+
+#[test]
+fn public_reads_cover_their_paths_and_below_but_no_dot_segments() {
+    let settings = settings_from_toml(&valid_but("")).unwrap_or_else(|e| panic!("{e}"));
+    let entry_api = &settings.entry_api;
+    #[rustfmt::skip]
+    let cases = [
+        ("/events", true), ("/events/", true), ("/events/1/calendar-summary", true),
+        ("/places/x", true), ("/organizers", true), ("/offers/", true),
+        ("/eventsx", false), ("/event", false), ("/users", false), ("/", false),
+        ("/events/../users", false), ("/events/%2e%2E/users", false), ("/events/./x", false),
+    ];
+    for (path, public) in cases {
+        assert_eq!(entry_api.is_public_read(path), public, "{path}");
+    }
 }

@@ -45,11 +45,16 @@ impl Settings {
         }
     }
 
-    /// Issuers the Entry API check accepts: the configured one and both profiles' defaults,
-    /// so tokens of either profile verify.
+    /// Issuers the Entry API check accepts: the configured one, both profiles' defaults and the
+    /// OAuth2 realm's, so tokens of either profile and the realm's access tokens verify.
     pub fn accepted_issuers(&self) -> Vec<String> {
         let mut issuers = vec![self.issuer()];
-        for default in [V1_DEFAULT_ISSUER.to_owned(), self.keycloak_default_issuer()] {
+        let others = [
+            V1_DEFAULT_ISSUER.to_owned(),
+            self.keycloak_default_issuer(),
+            self.oauth_issuer(),
+        ];
+        for default in others {
             if !issuers.contains(&default) {
                 issuers.push(default);
             }
@@ -119,6 +124,7 @@ impl Settings {
         self.validate_users()?;
         self.validate_api_keys()?;
         self.validate_oauth()?;
+        self.entry_api.validate()?;
         if self.login.mode == LoginMode::Headless {
             let wanted = &self.login.headless_user;
             if !self

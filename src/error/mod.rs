@@ -36,7 +36,7 @@ pub enum ProviderError {
     Failure(#[from] Failure),
 }
 
-/// What the Entry API's `GET /user` failed with.
+/// What the Entry API's authentication, `GET /user` or the gateway failed with.
 #[derive(Debug, thiserror::Error)]
 pub enum EntryApiError {
     /// 401 problem+json with this `detail`.
@@ -45,6 +45,16 @@ pub enum EntryApiError {
     /// 403 problem+json: the API key lacks the `entry_api` permission.
     #[error("forbidden")]
     Forbidden,
+    /// 403 problem+json: an access token whose client may not use the Entry API.
+    #[error("token not for the entry api")]
+    TokenForbidden,
+    /// 404 problem+json: the gateway accepted the request but has no upstream to pass it to.
+    #[error("no upstream")]
+    NoUpstream,
+    /// 502 problem+json with this `detail`: the upstream gave no proper answer (the cause is
+    /// logged where it happened).
+    #[error("bad gateway")]
+    BadGateway(&'static str),
     #[error(transparent)]
     Failure(#[from] Failure),
 }

@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by the route modules: the error mapping of each wire surface, the
-//! request pipeline, strict parameter parsing, cookies, HTML pages and the client's address.
+//! request pipeline, strict parameter parsing, cookies, HTML pages, the client's address and
+//! the Entry API gateway's client to its upstream.
 
 pub mod connection;
 pub mod cookies;
@@ -8,6 +9,7 @@ pub mod middleware;
 pub mod pages;
 pub mod params;
 pub mod peer;
+pub mod upstream;
 
 pub use error::text;
 

@@ -41,6 +41,27 @@ impl Params {
     pub fn non_empty(&self, name: &str) -> Option<&str> {
         self.get(name).filter(|v| !v.is_empty())
     }
+
+    /// Only the parameter `wanted` of `raw`, as strictly as [`Params::parse`] reads it (given
+    /// twice or not UTF-8: 400), unless missing or empty; every other parameter is left
+    /// unread. For queries that belong to someone else (the Entry API gateway's).
+    pub fn one_of(raw: &str, wanted: &str) -> Result<Option<String>, ProviderError> {
+        let mut found: Option<String> = None;
+        for part in raw.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            if decode(name).ok().as_deref() != Some(wanted) {
+                continue;
+            }
+            if found.is_some() {
+                return Err(ProviderError::BadRequest(format!(
+                    "Parameter \"{}\" is given more than once.",
+                    printable(wanted)
+                )));
+            }
+            found = Some(decode(value)?);
+        }
+        Ok(found.filter(|v| !v.is_empty()))
+    }
 }
 
 fn decode(text: &str) -> Result<String, ProviderError> {
@@ -179,6 +200,29 @@ mod tests {
                 .map(|(n, v)| (n.into(), v.into()))
                 .collect();
             assert_eq!(parsed(raw).0, pairs, "{case}: {raw:?}");
+        }
+    }
+
+    #[test]
+    fn one_of_reads_one_parameter_strictly_and_leaves_the_others_unread() {
+        #[rustfmt::skip]
+        let cases = [
+            ("apiKey=k&q=%FF&a=1&a=2", Ok(Some("k")), "other parameters may be anything"),
+            ("%61piKey=k%20x", Ok(Some("k x")), "decoded as parse decodes"),
+            ("apiKey=&q=1", Ok(None), "empty is absent"),
+            ("q=1", Ok(None), "missing"),
+            ("apiKey=a&apiKey=b", Err("Parameter \"apiKey\" is given more than once."), "twice"),
+            ("apiKey=%FF", Err("A parameter is not valid percent-encoded UTF-8."), "not UTF-8"),
+        ];
+        for (raw, expected, case) in cases {
+            let read = Params::one_of(raw, "apiKey").map_err(|e| match e {
+                ProviderError::BadRequest(text) => text,
+                other => panic!("{case}: {other:?}"),
+            });
+            let expected = expected
+                .map(|v| v.map(str::to_owned))
+                .map_err(str::to_owned);
+            assert_eq!(read, expected, "{case}");
         }
     }
 

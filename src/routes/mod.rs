@@ -5,6 +5,7 @@
 mod connect;
 mod control;
 mod entry_api;
+mod gateway;
 mod health;
 mod keys;
 mod login;
@@ -33,5 +34,7 @@ pub fn router(state: AppState, in_flight: InFlight) -> Router {
         .merge(entry_api::router(state.clone()))
         .merge(control::router(state.clone()))
         .fallback(|| async { ProviderError::NotFound });
-    middleware::apply(served, health::router(), state, in_flight)
+    // Every other path goes to the Entry API gateway when it is on; else the fallback's 404.
+    let gateway = gateway::router(state.clone());
+    middleware::apply(served, gateway, health::router(), state, in_flight)
 }

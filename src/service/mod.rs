@@ -44,7 +44,7 @@ pub use clients::{ClientInput, ClientService, ClientView};
 pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};
 pub use connect::{ConnectOutcome, ConnectRequest, ConnectService};
 pub(crate) use context::Context;
-pub use entry_api::{EntryApiService, EntryApiUser};
+pub use entry_api::{EntryApiService, EntryApiUser, EntryCaller};
 pub use fault_input::FaultInput;
 pub use fault_view::FaultView;
 pub use faults::{ClaimedFault, FaultService, QueuedFault};

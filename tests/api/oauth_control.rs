@@ -171,3 +171,19 @@ async fn the_journal_names_the_client_of_every_token_request_and_never_its_secre
     .await;
     assert_eq!(verify.status(), 202);
 }
+
+#[tokio::test]
+async fn the_entry_api_journals_the_client_of_an_access_token() {
+    let server = TestApp::spawn().await;
+    let token = crate::support::oauth::client_token(&server).await;
+
+    let answer = send(server.api.get(server.url("/user")).bearer_auth(&token)).await;
+
+    assert_eq!(answer.status(), 401, "a client token at /user");
+    let url = server.url(&format!(
+        "/_emulator/journal?client={CLIENT_ID}&route=/user"
+    ));
+    let journal: Value = send(server.api.get(url)).await.json().await.unwrap();
+    assert_eq!(journal["entries"].as_array().unwrap().len(), 1, "{journal}");
+    assert_eq!(journal["entries"][0]["status"], 401);
+}

@@ -95,7 +95,7 @@ fn the_entry_api_problems_are_the_documented_ones() {
         .lines()
         .map(|line| serde_json::from_str(line).expect("one problem per line"))
         .collect();
-    assert_eq!(examples.len(), 2);
+    assert_eq!(examples.len(), 3);
     let user = &api["paths"]["/user"]["get"]["responses"];
     for example in examples {
         let status = example["status"].to_string();

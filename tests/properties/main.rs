@@ -22,4 +22,5 @@ mod headers;
 mod login;
 mod params;
 mod redirects;
+mod token_kinds;
 mod user;

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +15,7 @@ use crate::app::AppState;
 use crate::error::{Failure, ProviderError};
 use crate::http::params::Params;
 use crate::model::ApiKey;
+use crate::secret::TokenHash;
 use crate::service::JournalNote;
 
 /// The caller's API key: `presented` when a non-empty key was sent, `key` when it is known.
@@ -32,53 +34,66 @@ pub async fn resolve_api_key(
         Ok(params) => params,
         Err(error) => return error.into_response(),
     };
-    // A header given twice is refused as a parameter given twice is: two readers could
-    // otherwise disagree on which one counts (`docs/protocol.md#provider-routes`).
-    if request
-        .headers()
-        .get_all("x-api-key")
-        .iter()
-        .nth(1)
-        .is_some()
-    {
-        let twice = "Header \"X-Api-Key\" is given more than once.";
-        return ProviderError::BadRequest(twice.into()).into_response();
-    }
-    let from_header = || {
-        let value = request.headers().get("x-api-key")?;
-        // A header that is not text cannot be a configured key: keep it as presented-but-unknown.
-        Some(value.to_str().unwrap_or("\u{fffd}").trim().to_owned()).filter(|v| !v.is_empty())
+    let caller = match CallerKey::read(&state, params.non_empty("apiKey"), request.headers()) {
+        Ok(caller) => caller,
+        Err(error) => return error.into_response(),
     };
-    let presented = params
-        .non_empty("apiKey")
-        .map(str::to_owned)
-        .or_else(from_header);
-    let key = presented
-        .as_deref()
-        .and_then(|k| state.directory().api_key(k));
-    let name = key.as_ref().map(|k| k.name.clone());
-    let key_hash = key.as_ref().map(|k| k.hash);
-    request
-        .extensions_mut()
-        .insert(CallerKey { presented, key });
+    let (name, key_hash) = caller.journal_names();
+    request.extensions_mut().insert(caller);
     request.extensions_mut().insert(params);
     let mut response = next.run(request).await;
     // The journal names the caller's key, whatever the handler answered; faults match on it.
+    annotate(&mut response, |note| {
+        note.api_key = name;
+        note.key_hash = key_hash;
+    });
+    response
+}
+
+impl CallerKey {
+    /// The key from `apiKey` (`from_query`, when not empty) or else `X-Api-Key`, resolved
+    /// against the directory. A header given twice is refused as a parameter given twice is:
+    /// two readers could otherwise disagree on which one counts
+    /// (`docs/protocol.md#provider-routes`).
+    pub fn read(
+        state: &AppState,
+        from_query: Option<&str>,
+        headers: &HeaderMap,
+    ) -> Result<Self, ProviderError> {
+        if headers.get_all("x-api-key").iter().nth(1).is_some() {
+            let twice = "Header \"X-Api-Key\" is given more than once.";
+            return Err(ProviderError::BadRequest(twice.into()));
+        }
+        let from_header = || {
+            let value = headers.get("x-api-key")?;
+            // A header that is not text cannot be a configured key: keep it as presented-but-unknown.
+            Some(value.to_str().unwrap_or("\u{fffd}").trim().to_owned()).filter(|v| !v.is_empty())
+        };
+        let presented = from_query.map(str::to_owned).or_else(from_header);
+        let key = presented
+            .as_deref()
+            .and_then(|k| state.directory().api_key(k));
+        Ok(Self { presented, key })
+    }
+
+    /// The key's name and hash for the journal and faults, when it is known.
+    pub fn journal_names(&self) -> (Option<String>, Option<TokenHash>) {
+        let key = self.key.as_deref();
+        (key.map(|k| k.name.clone()), key.map(|k| k.hash))
+    }
+}
+
+/// Edits the [`JournalNote`] of `response`, adding one when the handler left none.
+pub fn annotate(response: &mut Response, edit: impl FnOnce(&mut JournalNote)) {
     let extensions = response.extensions_mut();
     match extensions.get_mut::<JournalNote>() {
-        Some(note) => {
-            note.api_key = name;
-            note.key_hash = key_hash;
-        }
+        Some(note) => edit(note),
         None => {
-            extensions.insert(JournalNote {
-                api_key: name,
-                key_hash,
-                ..JournalNote::default()
-            });
+            let mut note = JournalNote::default();
+            edit(&mut note);
+            extensions.insert(note);
         }
     }
-    response
 }
 
 /// Fails loudly (500, logged) on a route without the layer: a route that forgot it must not

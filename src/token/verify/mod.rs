@@ -1,12 +1,16 @@
 //! The Entry API's token check (`docs/protocol.md#entry-api-check`), in the order upstream applies
 //! it. One policy in one place: RS256 only, a published key only, 30 s leeway, accepted issuers,
-//! required claims. jsonwebtoken's `Validation` reads the system clock, so time checks are done
+//! required claims (which depend on the token's kind, `kind.rs`). jsonwebtoken's `Validation` reads the system clock, so time checks are done
 //! here against the emulator's clock instead; the signature is checked with jsonwebtoken.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{Map, Value};
+
+mod kind;
+
+pub use kind::{PUBLIQ_APIS, TokenKind, audience_contains, lists_api};
 
 /// Tolerance for clock differences between issuer and resource server (30 s,
 /// `docs/protocol.md#entry-api-check`).
@@ -102,14 +106,10 @@ pub fn check(
     if !issuer.is_some_and(|iss| issuers.iter().any(|i| i == iss)) {
         return Err(Refusal::BadIssuer);
     }
-    let has_subject = ["uid", "https://publiq.be/uitidv1id", "sub"]
-        .iter()
-        .any(|c| {
-            claims
-                .get(*c)
-                .and_then(Value::as_str)
-                .is_some_and(|v| !v.is_empty())
-        });
+    let has_subject = claims
+        .get(TokenKind::of(&claims).subject_claim())
+        .and_then(Value::as_str)
+        .is_some_and(|v| !v.is_empty());
     if exp.is_none() || !has_subject {
         return Err(Refusal::MissingClaims);
     }

@@ -181,19 +181,26 @@ fn the_issuer_must_be_an_accepted_one() {
 }
 
 #[test]
-fn exp_and_a_non_empty_subject_claim_are_required() {
+fn exp_and_the_subject_claim_of_the_tokens_kind_are_required() {
     let missing = Err(Refusal::MissingClaims);
-    let only = |claim: &str| json!({"uid": null, claim: UID});
+    let without_uid = |claims: Value| {
+        let mut changes = claims;
+        changes["uid"] = Value::Null;
+        changes
+    };
     #[rustfmt::skip]
     let cases = vec![
         (json!({"exp": null}), missing, "no exp"),
-        (json!({"uid": null}), missing, "no uid, uitidv1id or sub"),
-        (json!({"uid": ""}), missing, "an empty uid"),
-        (json!({"uid": 42}), missing, "a uid that is not a string"),
-        (only("uid"), Ok(()), "uid (v1)"),
-        (only("https://publiq.be/uitidv1id"), Ok(()), "uitidv1id (keycloak)"),
-        (only("sub"), Ok(()), "sub"),
-        (json!({"uid": "", "sub": UID}), Ok(()), "an empty uid next to a sub"),
+        (json!({"uid": ""}), missing, "v1: an empty uid"),
+        (json!({"uid": 42}), missing, "v1: a uid that is not a string"),
+        (json!({"uid": "", "sub": UID}), missing, "v1: an empty uid next to a sub"),
+        (without_uid(json!({})), missing, "no uid: a user access token without sub"),
+        (without_uid(json!({"https://publiq.be/uitidv1id": UID})), missing, "uitidv1id is no sub"),
+        (without_uid(json!({"typ": "ID", "sub": ""})), missing, "an id_token with an empty sub"),
+        (without_uid(json!({"gty": "client-credentials", "sub": 7})), missing, "a client token whose sub is a number"),
+        (without_uid(json!({"sub": UID})), Ok(()), "a user access token with sub"),
+        (without_uid(json!({"typ": "ID", "sub": UID})), Ok(()), "an id_token with sub"),
+        (without_uid(json!({"gty": "client-credentials", "sub": "c@clients"})), Ok(()), "a client token with sub"),
     ];
     assert_changed_claims(cases);
 }

@@ -2,7 +2,9 @@
 //! ([`setup`]), the in-process server ([`app`]), requests and answers ([`http`]), a browser with
 //! cookies ([`browser`]), the Entry API and control plane ([`client_loop`]), what
 //! `docs/protocol.md` promises ([`docs`]), an independent JWT verifier ([`jwt`]) and forger
-//! ([`forge`]), the built binary ([`process`]), HTTP over raw TCP ([`raw_http`]) and HTTPS clients ([`tls`]). Test modules take it all with `use crate::support::*`.
+//! ([`forge`], with the realm's token shapes in [`realm_tokens`]), an Entry API stand-in for the
+//! gateway ([`upstream_stub`]), the built binary ([`process`]), HTTP over raw TCP ([`raw_http`])
+//! and HTTPS clients ([`tls`]). Test modules take it all with `use crate::support::*`.
 
 pub mod app;
 pub mod browser;
@@ -17,8 +19,10 @@ pub mod oauth;
 pub mod postgres;
 pub mod process;
 pub mod raw_http;
+pub mod realm_tokens;
 pub mod setup;
 pub mod tls;
+pub mod upstream_stub;
 
 pub use app::*;
 pub use browser::*;
@@ -29,5 +33,7 @@ pub use http::*;
 pub use jwt::*;
 pub use process::*;
 pub use raw_http::*;
+pub use realm_tokens::*;
 pub use setup::*;
 pub use tls::*;
+pub use upstream_stub::*;
