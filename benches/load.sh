@@ -37,19 +37,28 @@ cat >"$work/user.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $jwt"
 wrk.headers["X-Api-Key"] = "$key"
 LUA
+# The OAuth2 realm's client-credentials grant, as the sample client (HTTP Basic).
+basic=$(printf '%s' "5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11:sampleclientsecret" | base64 -w0)
+cat >"$work/token.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = "Basic $basic"
+LUA
 
 declare -A paths=(
   [live]="/health/live"
   [refresh]="/refresh?apiKey=$key&refresh=$refresh"
   [user]="/user"
   [connect]="/connect?apiKey=$key&destination=http://localhost/cb"
+  [token]="/realms/uitid/protocol/openid-connect/token"
 )
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A result
-for name in live refresh user connect; do
+for name in live refresh user connect token; do
   rates=()
   for _ in $(seq "$runs"); do
-    script=(); [[ $name == user ]] && script=(-s "$work/user.lua")
+    script=(); [[ $name == user || $name == token ]] && script=(-s "$work/$name.lua")
     out=$(wrk -t2 -c64 -d"${seconds}s" --latency "${script[@]}" "$base${paths[$name]}")
     if grep -q "Non-2xx or 3xx" <<<"$out"; then echo "$name: errors seen" >&2; grep -E "Non-2xx|Socket" <<<"$out" >&2; fi
     rates+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
@@ -59,7 +68,7 @@ for name in live refresh user connect; do
   printf '%-8s median %10s req/s  (runs: %s; last run p50 %s, p99 %s)\n' \
     "$name" "${result[$name]}" "${rates[*]}" "$p50" "$p99"
 done
-for name in refresh user connect; do
+for name in refresh user connect token; do
   awk -v a="${result[$name]}" -v b="${result[live]}" -v n="$name" \
     'BEGIN {printf "%-8s / live ceiling = %.3f\n", n, a / b}'
 done
