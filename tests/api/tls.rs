@@ -1,7 +1,7 @@
 //! `docs/tls.md`: with `server.tls = "self-signed"`, a client whose URLs are hard-coded to
-//! publiq's test hosts runs unchanged once the machine trusts `/_emulator/ca.pem` and maps the
-//! hosts to the emulator; a client that does not trust the CA fails the handshake; connection
-//! faults and the handshake timeout work over TLS.
+//! publiq's test hosts (a JWT-provider client or a UiTiD v2 one) runs unchanged once the machine
+//! trusts `/_emulator/ca.pem` and maps the hosts to the emulator; a client that does not trust
+//! the CA fails the handshake; connection faults and the handshake timeout work over TLS.
 
 use std::time::Duration;
 
@@ -83,6 +83,51 @@ async fn a_client_with_publiqs_hosts_hard_coded_runs_unchanged_trusting_only_the
         "127.0.0.1 is in the certificate, as localhost is"
     );
     assert_eq!(local.version(), reqwest::Version::HTTP_11);
+}
+
+#[tokio::test]
+async fn a_uitid_v2_client_with_publiqs_hosts_hard_coded_gets_and_uses_a_client_token() {
+    let (app, ca) = self_signed_server().await;
+    let client = trusting_client(&ca, &PUBLIQ_HOSTS, app.socket_address());
+    let realm = format!("https://{ACCOUNT_HOST}/realms/uitid");
+
+    let discovery: Value = send(client.get(format!("{realm}/.well-known/openid-configuration")))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+    ];
+    let token_url = format!("{realm}/protocol/openid-connect/token");
+    let granted: Value = send(client.post(&token_url).form(&form))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = granted["access_token"]
+        .as_str()
+        .expect("a client access token");
+    let user = client
+        .get(format!("https://{ENTRY_API_HOST}/user"))
+        .bearer_auth(token);
+    let user = send(user).await;
+
+    // Discovery names `public_url` (here the test's own address; docs/tls.md sets it to
+    // publiq's host), the token came from the hard-coded one.
+    let endpoint = app.url("/realms/uitid/protocol/openid-connect/token");
+    assert_eq!(discovery["token_endpoint"], endpoint.as_str());
+    let detail = "Client access tokens are not supported on this endpoint because a user is \
+                  required to return user info.";
+    assert_problem(
+        user,
+        401,
+        detail,
+        "the Entry API's answer to a client token",
+    )
+    .await;
 }
 
 #[tokio::test]
