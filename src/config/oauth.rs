@@ -50,7 +50,8 @@ pub struct ClientSettings {
 }
 
 impl ClientSettings {
-    pub fn fields(&self) -> ClientFields<'_> {
+    /// What the client rules check; `secret_kept`: see [`ClientFields::secret_kept`].
+    pub fn fields(&self, secret_kept: bool) -> ClientFields<'_> {
         ClientFields {
             client_id: &self.client_id,
             secret: self.secret.expose(),
@@ -60,6 +61,7 @@ impl ClientSettings {
             redirect_uris: &self.redirect_uris,
             post_logout_redirect_uris: &self.post_logout_redirect_uris,
             public: self.public,
+            secret_kept,
         }
     }
 }

@@ -212,7 +212,7 @@ impl Settings {
         let mut seen = HashSet::new();
         for (i, client) in self.clients.iter().enumerate() {
             client
-                .fields()
+                .fields(false)
                 .check()
                 .map_err(|(field, why)| format!("key `clients[{i}].{field}`: {why}"))?;
             if !seen.insert(client.client_id.as_str()) {

@@ -12,6 +12,30 @@ mod oauth;
 pub use failure::Failure;
 pub use oauth::{INVALID_CLIENT, OAuthError};
 
+/// A client address, API key or OAuth2 client has no failed attempt left
+/// (`docs/protocol.md#rate-limits`); each surface answers it in its own format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyFailures {
+    /// Seconds until the next attempt may be made (`Retry-After`).
+    pub retry_after: u64,
+}
+
+impl From<TooManyFailures> for ProviderError {
+    fn from(blocked: TooManyFailures) -> Self {
+        Self::TooManyRequests {
+            retry_after: blocked.retry_after,
+        }
+    }
+}
+
+impl From<TooManyFailures> for OAuthError {
+    fn from(blocked: TooManyFailures) -> Self {
+        Self::TooManyRequests {
+            retry_after: blocked.retry_after,
+        }
+    }
+}
+
 /// What a JWT-provider route (`/connect`, `/login`, `/refresh`, `/logout`, ...) failed with.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {

@@ -13,6 +13,9 @@ pub struct ClientFields<'a> {
     pub redirect_uris: &'a [String],
     pub post_logout_redirect_uris: &'a [String],
     pub public: bool,
+    /// The control plane replaces a confidential client without a new secret: the stored one
+    /// stays, so an empty `secret` is fine.
+    pub secret_kept: bool,
 }
 
 /// The field at fault and why; `field` is the setting's name (an index is added by callers).
@@ -82,6 +85,9 @@ impl ClientFields<'_> {
                     "a public client cannot use client_credentials (it has no secret)".into(),
                 ));
             }
+            return Ok(());
+        }
+        if self.secret_kept && self.secret.is_empty() {
             return Ok(());
         }
         // Clients interpolate the secret into URLs and forms unencoded (docs/protocol.md#oauth2-clients).

@@ -7,9 +7,11 @@ use crate::error::ControlError;
 use crate::model::{Grant, OAuthClient};
 
 /// The rules of configured clients, naming the field at fault.
+/// `secret_kept`: the client is being replaced and keeps its stored secret.
 pub(super) fn validated(
     client_id: String,
     input: ClientInput,
+    secret_kept: bool,
 ) -> Result<ClientSettings, ControlError> {
     if input.name.trim().is_empty() {
         return Err(ControlError::invalid("name", "must not be empty"));
@@ -40,7 +42,7 @@ pub(super) fn validated(
         public: input.public,
     };
     settings
-        .fields()
+        .fields(secret_kept)
         .check()
         .map_err(|(field, why)| ControlError::invalid(field, why))?;
     Ok(settings)

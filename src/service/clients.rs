@@ -86,7 +86,7 @@ impl ClientService {
         if let Some(secret) = &generated {
             input.secret = Some(Secret::new(secret.as_str()));
         }
-        let settings = validated(client_id.clone(), input)?;
+        let settings = validated(client_id.clone(), input, false)?;
         match self
             .ctx
             .store
@@ -121,12 +121,7 @@ impl ClientService {
         // Without a new secret the stored one stays, which only fits if the client stays
         // confidential (a public client has none to keep).
         let keep_secret = input.secret.is_none() && !input.public && !current.is_public();
-        let mut checked = input;
-        if keep_secret {
-            // Stands in for the kept secret during validation; never stored.
-            checked.secret = Some(Secret::new("kept"));
-        }
-        let settings = validated(client_id.to_owned(), checked)?;
+        let settings = validated(client_id.to_owned(), input, keep_secret)?;
         let row = client_row(&settings, false);
         match self.ctx.store.replace_client(&row, keep_secret).await? {
             Change::Done => {

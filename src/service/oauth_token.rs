@@ -75,7 +75,7 @@ impl TokenEndpointService {
             peer: request.peer,
             key: Some(client.as_ref().into()),
         };
-        self.ctx.client_guesses.check(attempt).map_err(too_many)?;
+        self.ctx.client_guesses.check(attempt)?;
         if client.is_public() || secret.is_some_and(|s| client.secret_matches(s)) {
             return Ok(client);
         }
@@ -102,7 +102,7 @@ impl TokenEndpointService {
         };
         match self.ctx.client_guesses.failed(attempt) {
             Ok(()) => OAuthError::InvalidClient,
-            Err(limited) => too_many(limited),
+            Err(blocked) => blocked.into(),
         }
     }
 }
@@ -131,15 +131,4 @@ fn allowed(client: &OAuthClient, grant: Grant) -> Result<(), OAuthError> {
         Grant::RefreshToken => "Client not allowed to use refresh tokens",
         Grant::Password => "Client not allowed for direct access grants",
     }))
-}
-
-fn too_many(limited: crate::error::ProviderError) -> OAuthError {
-    match limited {
-        crate::error::ProviderError::TooManyRequests { retry_after } => {
-            OAuthError::TooManyRequests { retry_after }
-        }
-        other => OAuthError::Failure(crate::error::Failure::Internal(anyhow::anyhow!(
-            "unexpected guessing answer: {other}"
-        ))),
-    }
 }

@@ -2,6 +2,8 @@
 //! cached (`docs/protocol.md#token-endpoint`). A 500/503 keeps its status, `Retry-After` and
 //! logged cause, in the same JSON shape, so an OAuth2 library can read every answer.
 
+use std::borrow::Cow;
+
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,17 +19,24 @@ struct ErrorBody<'a> {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        let (status, error, description) = match &self {
-            Self::InvalidRequest(why) => (StatusCode::BAD_REQUEST, "invalid_request", why.as_str()),
-            Self::InvalidClient => (StatusCode::UNAUTHORIZED, "invalid_client", INVALID_CLIENT),
+        let bad_request = |error, why: String| (StatusCode::BAD_REQUEST, error, Cow::from(why));
+        let (status, error, description) = match self {
+            Self::InvalidRequest(why) => bad_request("invalid_request", why),
+            Self::InvalidGrant(why) => bad_request("invalid_grant", why),
+            Self::InvalidScope(why) => bad_request("invalid_scope", why),
+            Self::UnauthorizedClient(why) => {
+                (StatusCode::BAD_REQUEST, "unauthorized_client", why.into())
+            }
             Self::UnsupportedGrantType => (
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
-                "Unsupported grant_type",
+                "Unsupported grant_type".into(),
             ),
-            Self::UnauthorizedClient(why) => (StatusCode::BAD_REQUEST, "unauthorized_client", *why),
-            Self::InvalidGrant(why) => (StatusCode::BAD_REQUEST, "invalid_grant", why.as_str()),
-            Self::InvalidScope(why) => (StatusCode::BAD_REQUEST, "invalid_scope", why.as_str()),
+            Self::InvalidClient => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                INVALID_CLIENT.into(),
+            ),
             Self::TooManyRequests { retry_after } => {
                 let mut response = json(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -36,17 +45,12 @@ impl IntoResponse for OAuthError {
                 );
                 response
                     .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
                 return response;
             }
-            Self::Failure(_) => {
-                let Self::Failure(failure) = self else {
-                    unreachable!("matched above")
-                };
-                return failure_as_json(failure.into_response());
-            }
+            Self::Failure(failure) => return failure_as_json(failure.into_response()),
         };
-        json(status, error, description)
+        json(status, error, &description)
     }
 }
 

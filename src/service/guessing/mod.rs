@@ -17,7 +17,7 @@ use std::time::Duration;
 use governor::clock::DefaultClock;
 
 use crate::config::RateLimitSettings;
-use crate::error::ProviderError;
+use crate::error::TooManyFailures;
 use crate::model::{ApiKey, OAuthClient};
 use crate::secret::TokenHash;
 use limiter::FailureLimiter;
@@ -104,7 +104,7 @@ impl Guessing {
 
     /// 429 when the attempt's address or key has no failure left; spends nothing. For checks
     /// a guess could pass (passwords): asked before checking.
-    pub fn check(&self, attempt: Attempt<'_>) -> Result<(), ProviderError> {
+    pub fn check(&self, attempt: Attempt<'_>) -> Result<(), TooManyFailures> {
         let Some(limits) = self.limits_for(attempt) else {
             return Ok(());
         };
@@ -123,7 +123,7 @@ impl Guessing {
     /// Spends one failure of the address's budget, then of the key's; 429 when one has none
     /// left. A refused address spends nothing of the key's, so a blocked client cannot wear
     /// down the budget other clients of its key share.
-    pub fn failed(&self, attempt: Attempt<'_>) -> Result<(), ProviderError> {
+    pub fn failed(&self, attempt: Attempt<'_>) -> Result<(), TooManyFailures> {
         let Some(limits) = self.limits_for(attempt) else {
             return Ok(());
         };
@@ -150,7 +150,7 @@ impl Guessing {
 }
 
 /// The 429, logged and counted; `Retry-After` is whole seconds, rounded up, at least 1.
-fn refuse(limit: &'static str, wait: Duration, attempt: Attempt<'_>) -> ProviderError {
+fn refuse(limit: &'static str, wait: Duration, attempt: Attempt<'_>) -> TooManyFailures {
     let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let retry_after = retry_after.max(1);
     let client = attempt.peer.map(|ip| ip.to_string());
@@ -163,7 +163,7 @@ fn refuse(limit: &'static str, wait: Duration, attempt: Attempt<'_>) -> Provider
         "too many failures: refused"
     );
     crate::metrics::refused("too_many_failures");
-    ProviderError::TooManyRequests { retry_after }
+    TooManyFailures { retry_after }
 }
 
 /// Forgets whole budgets every [`UPKEEP_INTERVAL`] until the limits are dropped.

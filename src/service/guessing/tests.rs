@@ -9,7 +9,7 @@ use governor::clock::FakeRelativeClock;
 use super::limiter::FailureLimiter;
 use super::{Attempt, Guessing, MAX_TRACKED_ADDRESSES, address};
 use crate::config::RateLimitSettings;
-use crate::error::ProviderError;
+use crate::error::TooManyFailures;
 use crate::model::ApiKey;
 use crate::secret::TokenHash;
 
@@ -180,11 +180,8 @@ fn attempt<'a>(peer: &str, key: &'a ApiKey) -> Attempt<'a> {
     }
 }
 
-fn is_429(result: Result<(), ProviderError>) -> bool {
-    matches!(
-        result,
-        Err(ProviderError::TooManyRequests { retry_after: 3600 })
-    )
+fn is_429(result: Result<(), TooManyFailures>) -> bool {
+    matches!(result, Err(TooManyFailures { retry_after: 3600 }))
 }
 
 #[tokio::test]
