@@ -6,10 +6,10 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::directory::Directory;
 use crate::service::{
-    ApiKeyService, ClientService, ClockService, ConnectService, Context, EntryApiService,
-    FaultService, HealthService, JournalService, KeyService, LoginService, LogoutService,
-    MintService, RefreshService, RefreshTokenService, ResetService, TlsService,
-    TokenEndpointService, UserService,
+    ApiKeyService, AuthorizeService, ClientService, ClockService, ConnectService, Context,
+    EntryApiService, FaultService, HealthService, JournalService, KeyService, LoginService,
+    LogoutService, MintService, RealmLogoutService, RefreshService, RefreshTokenService,
+    ResetService, TlsService, TokenEndpointService, UserInfoService, UserService,
 };
 
 /// What every handler gets.
@@ -34,6 +34,9 @@ pub struct App {
     pub journal: JournalService,
     pub health: HealthService,
     pub oauth_token: TokenEndpointService,
+    pub authorize: AuthorizeService,
+    pub userinfo: UserInfoService,
+    pub realm_logout: RealmLogoutService,
     /// The server's TLS identity and the local CA (`docs/tls.md`), loaded once at start.
     pub tls: TlsService,
 }
@@ -63,6 +66,9 @@ impl App {
             journal: JournalService::new(ctx.clone()),
             health: HealthService::new(ctx.clone()),
             oauth_token: TokenEndpointService::new(ctx.clone()),
+            authorize: AuthorizeService::new(ctx.clone()),
+            userinfo: UserInfoService::new(ctx.clone()),
+            realm_logout: RealmLogoutService::new(ctx.clone()),
             ctx,
         }))
     }

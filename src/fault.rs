@@ -23,15 +23,19 @@ pub enum FaultRoute {
     /// The OAuth2 realm's token endpoint and its `/oauth/token` alias.
     #[serde(rename = "/realms/uitid/protocol/openid-connect/token")]
     Token,
+    /// The OAuth2 realm's authorization endpoint (its answer carries a code, not a token).
+    #[serde(rename = "/realms/uitid/protocol/openid-connect/auth")]
+    Authorize,
 }
 
 impl FaultRoute {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Connect,
         Self::Login,
         Self::Refresh,
         Self::User,
         Self::Token,
+        Self::Authorize,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +45,7 @@ impl FaultRoute {
             Self::Refresh => "/refresh",
             Self::User => "/user",
             Self::Token => "/realms/uitid/protocol/openid-connect/token",
+            Self::Authorize => "/realms/uitid/protocol/openid-connect/auth",
         }
     }
 
@@ -54,7 +59,12 @@ impl FaultRoute {
 
     /// Whether the route's answer can carry an access token (the Entry API only checks one).
     pub fn hands_out_tokens(self) -> bool {
-        self != Self::User
+        !matches!(self, Self::User | Self::Authorize)
+    }
+
+    /// Whether the route knows the OAuth2 client a request is about (the `client` matcher).
+    pub fn names_clients(self) -> bool {
+        matches!(self, Self::Token | Self::Authorize)
     }
 }
 

@@ -11,6 +11,7 @@ use crate::secret::TokenHash;
 
 mod client;
 mod client_rules;
+mod redirect;
 
 pub use client::{Grant, OAuthClient};
 pub use client_rules::{ClientFields, FieldError};

@@ -6,9 +6,11 @@
 //! infrastructure problem. The mapping to HTTP lives in `http::error`; internal causes are
 //! logged there, never sent.
 
+mod authorize;
 mod failure;
 mod oauth;
 
+pub use authorize::AuthorizeError;
 pub use failure::Failure;
 pub use oauth::{INVALID_CLIENT, OAuthError};
 
@@ -151,4 +153,10 @@ macro_rules! failure_conversions {
     )*};
 }
 
-failure_conversions!(ProviderError, EntryApiError, ControlError, OAuthError);
+failure_conversions!(
+    ProviderError,
+    EntryApiError,
+    ControlError,
+    OAuthError,
+    AuthorizeError
+);

@@ -26,6 +26,13 @@ pub enum OAuthError {
     /// 400 `invalid_scope`: a scope the realm does not offer.
     #[error("invalid scope")]
     InvalidScope(String),
+    /// 401 `invalid_token` with `WWW-Authenticate: Bearer` (RFC 6750 section 3): userinfo
+    /// without a live user access token.
+    #[error("invalid token")]
+    InvalidToken(&'static str),
+    /// 400 `unauthorized_client` with this text at revocation: a token of another client.
+    #[error("token of another client")]
+    OtherClientsToken,
     /// 429 with `Retry-After` (seconds): too many failed client authentications
     /// (`docs/protocol.md#rate-limits`).
     #[error("too many failed attempts")]

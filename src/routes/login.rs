@@ -83,11 +83,13 @@ async fn submit(
     .map_err(|e| Failure::Internal(e.into()))??;
     Ok(match outcome {
         SubmitOutcome::WrongCredentials(login) => page::render(StatusCode::OK, &login),
+        SubmitOutcome::Declined { redirect } => http::see_other(&redirect),
         SubmitOutcome::LoggedIn {
             redirect,
             session,
             user,
             key,
+            client,
         } => {
             let value = session.as_str().to_owned();
             let jar = jar.add(cookies::build(cookies::SESSION, value, state.settings()));
@@ -96,6 +98,7 @@ async fn submit(
                 user: Some(user),
                 api_key: key.as_ref().map(|k| k.name.clone()),
                 key_hash: key.map(|k| k.hash),
+                client,
                 ..JournalNote::default()
             };
             (Extension(note), jar, http::see_other(&redirect)).into_response()

@@ -72,6 +72,7 @@ impl ConnectService {
             lang: normalized_lang(request.lang).to_owned(),
             browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,
+            authorization: None,
         };
         ctx.housekeeping.wake_pruner_if_due(now);
         ctx.store.insert_flow(FlowKind::Login, &flow, now).await?;

@@ -82,22 +82,23 @@ impl FaultInput {
     }
 
     /// Which matchers fit the route: API keys and users on the JWT provider's routes, clients
-    /// on the token endpoint.
+    /// on the token and authorization endpoints, users on the authorization endpoint too.
     pub fn check_matchers(&self, route: FaultRoute) -> Result<(), ControlError> {
         let token_endpoint = route == FaultRoute::Token;
         let misplaced = [
-            ("api_key", self.api_key.is_some() && token_endpoint),
+            ("api_key", self.api_key.is_some() && route.names_clients()),
             ("user", self.user.is_some() && token_endpoint),
-            ("client", self.client.is_some() && !token_endpoint),
+            ("client", self.client.is_some() && !route.names_clients()),
         ];
         match misplaced.into_iter().find(|(_, wrong)| *wrong) {
             Some(("client", _)) => Err(ControlError::invalid(
                 "client",
-                "only the token endpoint matches on a client",
+                "only the token and authorization endpoints match on a client",
             )),
             Some((field, _)) => Err(ControlError::invalid(
                 field,
-                "the token endpoint matches on a client, not on an API key or user",
+                "the OAuth2 endpoints match on a client, not on an API key (nor, at the token \
+                 endpoint, on a user)",
             )),
             None => Ok(()),
         }

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::authorization::{AuthorizationRequest, error_url};
 use super::guessing::Attempt;
+use super::user_login::new_sid;
 use super::{Context, SESSION_TTL_SECONDS};
 use crate::destination::Destination;
 use crate::error::ProviderError;
@@ -45,6 +47,11 @@ pub struct LoginSubmission<'a> {
 
 pub enum SubmitOutcome {
     WrongCredentials(LoginPage),
+    /// Cancelled at the authorization endpoint's form: back to the client with
+    /// `access_denied`, as Keycloak does.
+    Declined {
+        redirect: String,
+    },
     LoggedIn {
         redirect: String,
         session: OpaqueToken,
@@ -52,6 +59,8 @@ pub enum SubmitOutcome {
         user: String,
         /// The API key that started the flow, if it is still known.
         key: Option<Arc<ApiKey>>,
+        /// The OAuth2 client, for a login started at the authorization endpoint.
+        client: Option<String>,
     },
 }
 
@@ -90,7 +99,18 @@ impl LoginService {
         }
         if form.action == LoginAction::Cancel {
             self.ctx.store.delete_flow(&flow.id).await?;
-            return Err(ProviderError::Rejected);
+            return match authorization(&flow)? {
+                Some(request) => Ok(SubmitOutcome::Declined {
+                    redirect: error_url(
+                        &request.redirect_uri,
+                        request.state.as_deref(),
+                        self.ctx.tokens.oauth_issuer(),
+                        "access_denied",
+                        "The user cancelled the login.",
+                    ),
+                }),
+                None => Err(ProviderError::Rejected),
+            };
         }
         // A password can be guessed: once the budget is spent, refuse before checking it, so a
         // blocked guesser cannot tell a right password from a wrong one; a right one spends
@@ -131,20 +151,45 @@ impl LoginService {
     ) -> Result<SubmitOutcome, ProviderError> {
         let ctx = &self.ctx;
         let now = ctx.now();
-        // The key decides at the end whether a refresh token is issued (new_refresh_token
-        // checks its permission), so the flow only needs to remember which key started it.
-        let refresh = ctx.new_refresh_token(user, key.as_deref(), now);
         let session = OpaqueToken::generate();
         let record = SessionRecord {
             id_hash: session.hash().0.to_vec(),
             user_uid: user.uid.clone(),
             created_at: now,
             expires_at: now + SESSION_TTL_SECONDS,
+            sid: new_sid(),
         };
         let old = old_session.map(|s| OpaqueToken::presented(s).hash().0);
+        if let Some(request) = authorization(flow)? {
+            // One login serves both worlds: the same form and session, ending in a code.
+            let issued = ctx.new_code(&request, &user.uid, &record.sid, now);
+            let finished = (ctx.store)
+                .finish_login(&flow.id, now, old, &record, None, Some(&issued.record))
+                .await?;
+            if !finished {
+                return Err(flow_gone());
+            }
+            return Ok(SubmitOutcome::LoggedIn {
+                redirect: ctx.code_response(&request, &issued.code, &record.sid),
+                session,
+                user: user.uid.clone(),
+                key: None,
+                client: Some(request.client_id),
+            });
+        }
+        // The key decides at the end whether a refresh token is issued (new_refresh_token
+        // checks its permission), so the flow only needs to remember which key started it.
+        let refresh = ctx.new_refresh_token(user, key.as_deref(), now);
         let finished = ctx
             .store
-            .finish_login(&flow.id, now, old, &record, refresh.as_ref().map(|r| &r.1))
+            .finish_login(
+                &flow.id,
+                now,
+                old,
+                &record,
+                refresh.as_ref().map(|r| &r.1),
+                None,
+            )
             .await?;
         if !finished {
             return Err(flow_gone());
@@ -158,6 +203,7 @@ impl LoginService {
             session,
             user: user.uid.clone(),
             key,
+            client: None,
         })
     }
 
@@ -185,6 +231,15 @@ impl LoginService {
             failed,
         }
     }
+}
+
+/// The authorization request of a flow the authorization endpoint started.
+fn authorization(flow: &FlowRecord) -> Result<Option<AuthorizationRequest>, ProviderError> {
+    let Some(json) = flow.authorization.as_deref() else {
+        return Ok(None);
+    };
+    let request = serde_json::from_str(json).map_err(anyhow::Error::from)?;
+    Ok(Some(request))
 }
 
 fn flow_gone() -> ProviderError {

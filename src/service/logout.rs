@@ -55,6 +55,7 @@ impl LogoutService {
             lang: "nl".into(),
             browser_hash: flow.hash().0.to_vec(),
             expires_at: now + FLOW_TTL_SECONDS,
+            authorization: None,
         };
         ctx.housekeeping.wake_pruner_if_due(now);
         ctx.store

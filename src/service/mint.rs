@@ -22,11 +22,13 @@ pub struct MintRequest {
     #[schema(example = "stiksels")]
     #[serde(default)]
     pub user: Option<String>,
-    /// An OAuth2 client's id, without `user`: a client access token
+    /// An OAuth2 client's id: without `user` a client access token, with `user` a user access
+    /// token and a rotating refresh-token chain, as a login would give
     /// (`docs/protocol.md#oauth2-tokens`).
     #[serde(default)]
     pub client: Option<String>,
-    /// With `client`: the scopes to ask for (space-separated), as at the token endpoint.
+    /// With `client`: the scopes to ask for (space-separated), as at the token endpoint;
+    /// `openid` adds an id_token.
     #[serde(default)]
     pub scope: Option<String>,
     /// A configured API key; with the `refresh` permission a refresh token is minted too.
@@ -45,11 +47,16 @@ pub struct MintRequest {
 
 /// No `Debug`: the tokens must never reach a log.
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
-#[schema(description = "The minted access token, and a refresh token when the key has `refresh`.")]
+#[schema(
+    description = "The minted access token; a refresh token when the key has `refresh` or the \
+                   client may refresh (then it rotates); an id_token with the `openid` scope."
+)]
 pub struct MintedTokens {
     pub jwt: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
 }
 
 /// Minting: tokens for any user and key without a login.
@@ -71,12 +78,8 @@ impl MintService {
         let wanted = match (&request.user, &request.client) {
             (Some(user), None) => user,
             (None, Some(client)) => return self.mint_for_client(client, request),
-            (Some(_), Some(_)) => {
-                return Err(ControlError::invalid(
-                    "client",
-                    "user access tokens for a client come with user login, which this \
-                     emulator does not offer yet; give user or client",
-                ));
+            (Some(user), Some(client)) => {
+                return self.mint_for_user_and_client(user, client, request).await;
             }
             (None, None) => return Err(ControlError::invalid("user", "give user or client")),
         };
@@ -113,7 +116,11 @@ impl MintService {
             None => None,
         };
         tracing::info!(user = %user.nick, "tokens minted");
-        Ok(MintedTokens { jwt, refresh })
+        Ok(MintedTokens {
+            jwt,
+            refresh,
+            id_token: None,
+        })
     }
 }
 

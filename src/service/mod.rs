@@ -5,6 +5,10 @@
 
 mod accounts;
 mod api_keys;
+mod authorization;
+mod authorize;
+mod chain_seal;
+mod chain_tokens;
 mod client_input;
 mod client_rows;
 mod clients;
@@ -26,10 +30,15 @@ mod login;
 mod logout;
 mod mint;
 mod mint_client;
+mod oauth_code_grant;
+mod oauth_introspection;
+mod oauth_refresh_grant;
 mod oauth_request;
 mod oauth_scopes;
 mod oauth_token;
 mod pending_fault;
+mod realm_logout;
+mod realm_tokens;
 mod refresh;
 mod refresh_tokens;
 mod reset;
@@ -37,9 +46,13 @@ mod shared;
 mod signing_key;
 mod tls;
 mod tls_material;
+mod user_login;
+mod userinfo;
 mod users;
 
 pub use api_keys::{ApiKeyInput, ApiKeyService, ApiKeyView};
+pub use authorization::AuthorizeParams;
+pub use authorize::{AuthorizeInput, AuthorizeOutcome, AuthorizeService};
 pub use clients::{ClientInput, ClientService, ClientView};
 pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};
 pub use connect::{ConnectOutcome, ConnectRequest, ConnectService};
@@ -59,10 +72,12 @@ pub use mint::{MintRequest, MintService, MintedTokens};
 pub use oauth_request::{BasicCredentials, TokenGranted, TokenRequest};
 pub use oauth_scopes::{SCOPES, granted_scope};
 pub use oauth_token::TokenEndpointService;
+pub use realm_logout::{RealmLogoutInput, RealmLogoutOutcome, RealmLogoutService};
 pub use refresh::{RefreshService, Refreshed};
 pub use refresh_tokens::{RefreshTokenInfo, RefreshTokenService, TokenSelection};
 pub use reset::ResetService;
 pub use tls::TlsService;
+pub use userinfo::UserInfoService;
 pub use users::{UserInput, UserService, UserView};
 
 /// Upstream's text for a missing `destination` (`docs/protocol.md#connect`).

@@ -29,7 +29,26 @@ pub struct TokenRequest {
 pub struct TokenGranted {
     pub access_token: String,
     pub expires_in: i64,
+    /// A rotating refresh token and the seconds its chain has left (`refresh_expires_in`).
+    pub refresh: Option<(String, i64)>,
+    /// With the `openid` scope.
+    pub id_token: Option<String>,
+    /// The login's session id, for a user login.
+    pub session_state: Option<String>,
     pub scope: String,
     pub client_id: String,
-    pub jti: String,
+    /// The uid of the user a user login's tokens speak for.
+    pub user: Option<String>,
+    /// The journal's token lineage: `client credentials -> <jti>` or
+    /// `chain <id> #<rotations> -> <jti>`.
+    pub lineage: String,
+}
+
+/// A parameter of the request, if given and not empty.
+pub(crate) fn param<'a>(request: &'a TokenRequest, name: &str) -> Option<&'a str> {
+    request
+        .params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
 }

@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use super::Context;
 use super::guessing::Attempt;
-use super::oauth_request::{BasicCredentials, TokenGranted, TokenRequest};
+use super::oauth_request::{BasicCredentials, TokenGranted, TokenRequest, param};
 use super::oauth_scopes::granted_scope;
 use crate::error::OAuthError;
 use crate::model::{Grant, OAuthClient};
 use crate::token::AccessOptions;
 
 pub struct TokenEndpointService {
-    ctx: Arc<Context>,
+    pub(super) ctx: Arc<Context>,
 }
 
 impl TokenEndpointService {
@@ -26,13 +26,18 @@ impl TokenEndpointService {
             OAuthError::InvalidRequest("Missing form parameter: grant_type".into())
         })?;
         let grant = Grant::from_wire(grant_type)
-            .filter(|g| *g == Grant::ClientCredentials)
+            .filter(|g| *g != Grant::Password)
             .ok_or(OAuthError::UnsupportedGrantType)?;
         let client = self.authenticate(request)?;
         if request.duplicated {
             return Err(OAuthError::InvalidRequest("duplicated parameter".into()));
         }
         allowed(&client, grant)?;
+        match grant {
+            Grant::AuthorizationCode => return self.ctx.code_grant(&client, request).await,
+            Grant::RefreshToken => return self.ctx.refresh_grant(&client, request).await,
+            Grant::ClientCredentials | Grant::Password => {}
+        }
         let scope = granted_scope(param(request, "scope"))?;
         let now = self.ctx.now();
         let issued =
@@ -43,16 +48,23 @@ impl TokenEndpointService {
         Ok(TokenGranted {
             access_token: issued.jwt,
             expires_in: issued.expires_in,
+            refresh: None,
+            id_token: None,
+            session_state: None,
             scope,
             client_id: client.client_id.clone(),
-            jti: issued.jti,
+            user: None,
+            lineage: format!("client credentials -> {}", issued.jti),
         })
     }
 
     /// Client authentication by HTTP Basic or by `client_id` + `client_secret` in the body.
     /// A secret can be guessed, so the failure budget is asked first, as for passwords
     /// (`docs/reliability.md#guessing`); every failure reads the same to the client.
-    fn authenticate(&self, request: &TokenRequest) -> Result<Arc<OAuthClient>, OAuthError> {
+    pub(super) fn authenticate(
+        &self,
+        request: &TokenRequest,
+    ) -> Result<Arc<OAuthClient>, OAuthError> {
         let (client_id, secret) = match &request.basic {
             BasicCredentials::Given { client_id, secret } => {
                 let body_id = param(request, "client_id");
@@ -105,14 +117,6 @@ impl TokenEndpointService {
             Err(blocked) => blocked.into(),
         }
     }
-}
-
-fn param<'a>(request: &'a TokenRequest, name: &str) -> Option<&'a str> {
-    request
-        .params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
 }
 
 /// Keycloak's refusal of a grant the client is not enabled for.

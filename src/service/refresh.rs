@@ -96,7 +96,7 @@ impl RefreshService {
         if record.expires_at.is_some_and(|exp| exp <= now) {
             return Err(refuse("expired_refresh_token"));
         }
-        if record.api_key_hash != key.hash.as_bytes() {
+        if record.api_key_hash.as_deref() != Some(key.hash.as_bytes()) {
             return Err(refuse("refresh_token_of_another_key"));
         }
         let Some(user) = ctx.directory().user(&record.user_uid) else {

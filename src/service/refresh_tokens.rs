@@ -25,6 +25,14 @@ pub struct RefreshTokenInfo {
     pub last_used_at: Option<i64>,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The OAuth2 client of a rotating chain (`docs/protocol.md#rotating-refresh-tokens`);
+    /// `null` for a JWT-provider token.
+    pub client: Option<String>,
+    /// How often a chain rotated; 0 for a JWT-provider token.
+    pub rotations: i64,
+    /// Why the emulator revoked a chain itself: `reuse`, `code_replay`, `invalid_exchange`
+    /// or `logout`; `null` otherwise.
+    pub revoked_reason: Option<String>,
 }
 
 /// `?user=` (uid or nick) and `?api_key=` (the key as clients present it).
@@ -32,6 +40,8 @@ pub struct RefreshTokenInfo {
 pub struct TokenSelection<'a> {
     pub user: Option<&'a str>,
     pub api_key: Option<&'a str>,
+    /// `?client=`: an OAuth2 client id.
+    pub client: Option<&'a str>,
 }
 
 pub struct RefreshTokenService {
@@ -66,10 +76,10 @@ impl RefreshTokenService {
 
     /// Revokes every live token of a user and/or key; at least one of them must be given.
     pub async fn revoke_all(&self, selection: &TokenSelection<'_>) -> Result<u64, ControlError> {
-        if selection.user.is_none() && selection.api_key.is_none() {
+        if selection.user.is_none() && selection.api_key.is_none() && selection.client.is_none() {
             return Err(ControlError::invalid(
                 "user",
-                "give user or api_key (or both) to say whose refresh tokens to revoke",
+                "give user, api_key or client (or several) to say whose refresh tokens to revoke",
             ));
         }
         let filter = self.filter(selection)?;
@@ -102,15 +112,30 @@ impl RefreshTokenService {
             )?),
             None => None,
         };
+        let client_id = match selection.client {
+            Some(wanted) => Some(
+                directory
+                    .client(wanted)
+                    .map(|c| c.client_id.clone())
+                    .ok_or_else(|| ControlError::NotFound {
+                        field: Some("client"),
+                        message: format!("no OAuth2 client {wanted:?}"),
+                    })?,
+            ),
+            None => None,
+        };
         Ok(TokenFilter {
             user_uid,
             api_key_hash,
+            client_id,
         })
     }
 
     fn info(&self, record: RefreshTokenRecord) -> RefreshTokenInfo {
-        let key = <[u8; 32]>::try_from(record.api_key_hash.as_slice())
-            .ok()
+        let key = record
+            .api_key_hash
+            .as_deref()
+            .and_then(|h| <[u8; 32]>::try_from(h).ok())
             .and_then(|h| self.ctx.directory().api_key_by_hash(&TokenHash(h)));
         RefreshTokenInfo {
             id: record.id,
@@ -120,6 +145,9 @@ impl RefreshTokenService {
             last_used_at: record.last_used_at,
             expires_at: record.expires_at,
             revoked_at: record.revoked_at,
+            client: record.client_id,
+            rotations: record.rotations,
+            revoked_reason: record.revoked_reason,
         }
     }
 }

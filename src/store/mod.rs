@@ -10,9 +10,9 @@ mod records;
 mod sqlite;
 
 pub use records::{
-    ApiKeyRow, Change, ClaimQuery, ClientRow, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
-    NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, StoredLeaf, StoredTls,
-    TokenFilter, UserRow,
+    ApiKeyRow, ChainRecord, Change, ClaimQuery, ClientRow, ClockRow, CodeRecord, FaultRow,
+    FlowKind, FlowRecord, KeyMeta, NewChain, NewRefreshToken, Redemption, RefreshTokenRecord,
+    RetiredToken, SessionRecord, Snapshot, StoredKey, StoredLeaf, StoredTls, TokenFilter, UserRow,
 };
 pub use sqlite::MIN_FREE_BYTES;
 pub use sqlite::read_only::note_read_only_failure;

@@ -3,9 +3,9 @@
 //! `tests/store` runs one conformance suite against both.
 
 use super::records::{
-    ApiKeyRow, Change, ClaimQuery, ClientRow, ClockRow, FaultRow, FlowKind, FlowRecord, KeyMeta,
-    NewRefreshToken, RefreshTokenRecord, SessionRecord, Snapshot, StoredKey, StoredLeaf, StoredTls,
-    TokenFilter, UserRow,
+    ApiKeyRow, ChainRecord, Change, ClaimQuery, ClientRow, ClockRow, CodeRecord, FaultRow,
+    FlowKind, FlowRecord, KeyMeta, NewChain, NewRefreshToken, Redemption, RefreshTokenRecord,
+    RetiredToken, SessionRecord, Snapshot, StoredKey, StoredLeaf, StoredTls, TokenFilter, UserRow,
 };
 use super::{Backend, Store};
 
@@ -48,14 +48,15 @@ operations! {
     fn take_flow(&self, kind: FlowKind, id: &str, now: i64) -> Option<FlowRecord>;
     fn delete_flow(&self, id: &str) -> ();
     /// Finishes a login atomically: consumes the flow, replaces the browser's session, and
-    /// stores the refresh token. `false` when the flow was already used or has expired.
+    /// stores the refresh token or the authorization code. `false` when the flow was already used or has expired.
     fn finish_login(
         &self,
         flow_id: &str,
         now: i64,
         old_session_hash: Option<[u8; 32]>,
         session: &SessionRecord,
-        refresh: Option<&NewRefreshToken>
+        refresh: Option<&NewRefreshToken>,
+        code: Option<&CodeRecord>
     ) -> bool;
     fn find_session(&self, id_hash: &[u8], now: i64) -> Option<SessionRecord>;
     fn delete_session(&self, id_hash: &[u8]) -> ();
@@ -63,6 +64,37 @@ operations! {
     /// tokens) or were revoked by `revoked_before`; answers how many. Housekeeping calls it
     /// until a call prunes less than a full batch (`docs/protocol.md#housekeeping`).
     fn prune_expired(&self, now: i64, revoked_before: i64, limit: i64) -> u64;
+
+    // User login on the OAuth2 realm (`docs/protocol.md#user-login`): codes and chains.
+    /// Stores a code (a login that needed no form).
+    fn insert_code(&self, code: &CodeRecord) -> ();
+    /// Presents a code: its first use marks it used and makes its chain (current token
+    /// `token_hash`, ending `max_age` seconds after the login) in one transaction; a later use
+    /// revokes that chain.
+    fn redeem_code(&self, code_hash: &[u8], now: i64, token_hash: &[u8; 32], max_age: i64)
+        -> Redemption;
+    /// Stores a chain made without a code (control-plane minting); answers its id.
+    fn insert_chain(&self, chain: &NewChain) -> i64;
+    /// The chain whose current token has this hash.
+    fn find_chain(&self, token_hash: &[u8]) -> Option<ChainRecord>;
+    /// A token a chain rotated away from, with its chain.
+    fn find_retired_token(&self, token_hash: &[u8]) -> Option<RetiredToken>;
+    /// Compare-and-swap of a chain's current token; false when another refresh or a
+    /// revocation got there first. The old token is remembered as retired.
+    fn rotate_chain(
+        &self,
+        chain_id: i64,
+        old_hash: &[u8],
+        new_hash: &[u8; 32],
+        successor_sealed: &[u8],
+        now: i64
+    ) -> bool;
+    /// Revokes a live chain, saying why (`reuse`, `code_replay`, ...); false if it was not live.
+    fn revoke_chain(&self, chain_id: i64, reason: &str, now: i64) -> bool;
+    /// Whether `client_id` holds a live chain of session `sid`.
+    fn session_chain_live(&self, sid: &str, client_id: &str, now: i64) -> bool;
+    /// Ends SSO session `sid` and revokes its chains but offline ones; answers how many.
+    fn end_session(&self, sid: &str, now: i64) -> u64;
 
     // Users and API keys.
     /// Makes the configured users and keys exactly these (the configuration wins over runtime

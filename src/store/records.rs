@@ -67,6 +67,9 @@ pub struct FlowRecord {
     pub lang: String,
     pub browser_hash: Vec<u8>,
     pub expires_at: i64,
+    /// A flow the authorization endpoint started: its request as JSON
+    /// (`docs/protocol.md#user-login`); `None` for a JWT-provider login.
+    pub authorization: Option<String>,
 }
 
 /// A login (SSO) session; the cookie value is only stored hashed.
@@ -76,6 +79,9 @@ pub struct SessionRecord {
     pub user_uid: String,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The id tokens and the authorization response name the session by (`sid`,
+    /// `session_state`): random, never derived from the cookie.
+    pub sid: String,
 }
 
 /// A refresh token about to be stored.
@@ -88,15 +94,24 @@ pub struct NewRefreshToken {
     pub expires_at: Option<i64>,
 }
 
+/// A JWT-provider refresh token or an OAuth2 refresh-token chain, as the control plane lists
+/// them: a chain is one row whose token rotates (`docs/protocol.md#rotating-refresh-tokens`).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RefreshTokenRecord {
     pub id: i64,
     pub user_uid: String,
-    pub api_key_hash: Vec<u8>,
+    /// The API key a JWT-provider token is bound to; `None` for a chain.
+    pub api_key_hash: Option<Vec<u8>>,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The OAuth2 client a chain belongs to; `None` for a JWT-provider token.
+    pub client_id: Option<String>,
+    /// How often the chain rotated (0 for JWT-provider tokens).
+    pub rotations: i64,
+    /// Why a chain was revoked by the emulator itself (`reuse`, `code_replay`, `logout`).
+    pub revoked_reason: Option<String>,
 }
 
 /// Which refresh tokens a listing or revocation is about; `None` matches any.
@@ -104,6 +119,76 @@ pub struct RefreshTokenRecord {
 pub struct TokenFilter {
     pub user_uid: Option<String>,
     pub api_key_hash: Option<[u8; 32]>,
+    pub client_id: Option<String>,
+}
+
+/// A rotating refresh-token chain of a user login (`docs/protocol.md#rotating-refresh-tokens`):
+/// everything the refresh grant needs to issue the next tokens.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChainRecord {
+    pub id: i64,
+    /// SHA-256 of the chain's current refresh token.
+    pub token_hash: Vec<u8>,
+    pub user_uid: String,
+    pub client_id: String,
+    pub sid: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub auth_time: i64,
+    /// The chain's absolute end: `refresh_max_age` after the login.
+    pub expires_at: i64,
+    pub rotations: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A chain about to be stored (control-plane minting; a code exchange makes its chain from the
+/// code's row).
+#[derive(Debug, Clone)]
+pub struct NewChain {
+    pub token_hash: [u8; 32],
+    pub user_uid: String,
+    pub client_id: String,
+    pub sid: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub auth_time: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A token a chain rotated away from, and the chain it belonged to.
+#[derive(Debug, Clone)]
+pub struct RetiredToken {
+    pub chain: ChainRecord,
+    pub retired_at: i64,
+    /// The successor, sealed under a key derived from the retired token.
+    pub successor_sealed: Vec<u8>,
+}
+
+/// An authorization code (`docs/protocol.md#authorization-codes`), stored by hash.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CodeRecord {
+    pub code_hash: Vec<u8>,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: Option<String>,
+    pub nonce: Option<String>,
+    pub scope: String,
+    pub user_uid: String,
+    pub sid: String,
+    pub auth_time: i64,
+    pub expires_at: i64,
+}
+
+/// What presenting a code found.
+#[derive(Debug, Clone)]
+pub enum Redemption {
+    /// Its first use: the chain made for it (live; revoke it if the exchange fails).
+    First { code: CodeRecord, chain_id: i64 },
+    /// Used before: the chain of its first use is now revoked.
+    Replayed { code: CodeRecord },
+    /// Unknown, or expired before its first use.
+    Unknown,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -215,7 +300,7 @@ pub struct ClaimQuery<'a> {
 
 /// What housekeeping prunes, one kind at a time: `(table, key column, time column, bound)`. A
 /// row goes once its time column is at or before the bound (`docs/protocol.md#housekeeping`).
-pub(crate) const PRUNED: [(&str, &str, &str, PruneBound); 4] = [
+pub(crate) const PRUNED: [(&str, &str, &str, PruneBound); 6] = [
     ("flows", "id", "expires_at", PruneBound::Now),
     ("sessions", "id_hash", "expires_at", PruneBound::Now),
     ("refresh_tokens", "id", "expires_at", PruneBound::Now),
@@ -223,6 +308,19 @@ pub(crate) const PRUNED: [(&str, &str, &str, PruneBound); 4] = [
         "refresh_tokens",
         "id",
         "revoked_at",
+        PruneBound::RevokedBefore,
+    ),
+    (
+        "retired_refresh_tokens",
+        "token_hash",
+        "chain_expires_at",
+        PruneBound::Now,
+    ),
+    // A used code is kept a while after it expires, so a late replay still revokes its chain.
+    (
+        "authorization_codes",
+        "code_hash",
+        "expires_at",
         PruneBound::RevokedBefore,
     ),
 ];
@@ -251,9 +349,15 @@ pub(crate) const KEY_COLUMNS: &str =
 pub(crate) const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, grants, apis, \
                                          redirect_uris, post_logout_redirect_uris, configured";
 pub(crate) const FLOW_COLUMNS: &str =
-    "id, destination, api_key_hash, lang, browser_hash, expires_at";
-pub(crate) const TOKEN_COLUMNS: &str =
-    "id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at";
+    "id, destination, api_key_hash, lang, browser_hash, expires_at, authorization";
+pub(crate) const SESSION_COLUMNS: &str = "id_hash, user_uid, created_at, expires_at, sid";
+pub(crate) const TOKEN_COLUMNS: &str = "id, user_uid, api_key_hash, created_at, expires_at, \
+                                        last_used_at, revoked_at, client_id, rotations, \
+                                        revoked_reason";
+pub(crate) const CHAIN_COLUMNS: &str = "id, token_hash, user_uid, client_id, sid, scope, nonce, \
+                                        auth_time, expires_at, rotations, revoked_at";
+pub(crate) const CODE_COLUMNS: &str = "code_hash, client_id, redirect_uri, code_challenge, \
+                                       nonce, scope, user_uid, sid, auth_time, expires_at";
 pub(crate) const FAULT_COLUMNS: &str = "id, route, api_key_hash, api_key_name, user_uid, times, \
                                         remaining, action, breaks_token, created_at, \
                                         client_id";
@@ -262,11 +366,13 @@ pub(crate) const TLS_COLUMNS: &str =
     "ca_cert_pem, ca_key_pem, leaf_cert_pem, leaf_key_pem, hostnames, leaf_not_after";
 
 /// What `reset` runs, in one transaction, on either backend (SQLite reads `TRUE`/`FALSE` too).
-pub(crate) const RESET_STATEMENTS: [&str; 8] = [
+pub(crate) const RESET_STATEMENTS: [&str; 10] = [
     "DELETE FROM users WHERE configured = FALSE",
     "DELETE FROM api_keys WHERE configured = FALSE",
     "DELETE FROM oauth_clients WHERE configured = FALSE",
     "DELETE FROM refresh_tokens",
+    "DELETE FROM retired_refresh_tokens",
+    "DELETE FROM authorization_codes",
     "DELETE FROM sessions",
     "DELETE FROM flows",
     "DELETE FROM faults",

@@ -10,6 +10,7 @@ mod json;
 mod keyring;
 mod keys;
 mod oauth;
+mod user_tokens;
 pub mod verify;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ pub use broken::{UNKNOWN_KID, WRONG_ISSUER};
 pub use keyring::{KeyRing, KeyRingCell};
 pub use keys::{Jwk, MIN_RSA_BITS, SigningKey};
 pub use oauth::{CLIENT_NAME, IssuedAccess, PUBLIQ_APIS};
+pub use user_tokens::{LoginFacts, USER_TOKEN_AUDIENCE, subject};
 pub use verify::{LEEWAY_SECONDS, Refusal, VerifyingKey};
 
 /// The v1 header, byte for byte as upstream writes it: `typ` first, no `kid`.

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::claims::members;
-use super::{AccessOptions, LEEWAY_SECONDS, TokenService, json as token_json, sign};
+use super::{AccessOptions, LEEWAY_SECONDS, TokenService};
 use crate::model::OAuthClient;
 
 /// The claim that lists the publiq APIs a token may call.
@@ -54,13 +54,7 @@ impl TokenService {
             claims.insert(name.clone(), value.clone());
         }
         crate::metrics::token_issued("client_access");
-        let key = self.active_key();
-        let header = members(json!({"alg": "RS256", "typ": "JWT", "kid": key.kid}));
-        let jwt = sign(
-            &key,
-            &token_json::to_json(&header, false),
-            &token_json::to_json(&claims, false),
-        )?;
+        let jwt = self.sign_realm_token(&claims)?;
         let jti = match claims.get("jti") {
             Some(Value::String(jti)) => jti.clone(),
             _ => jti,

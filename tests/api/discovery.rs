@@ -50,8 +50,26 @@ async fn both_addresses_serve_one_document_whose_every_endpoint_exists() {
     assert_eq!(realm["issuer"], server.url("/realms/uitid"));
     assert_eq!(
         realm["grant_types_supported"],
-        serde_json::json!(["client_credentials"])
+        serde_json::json!(["authorization_code", "refresh_token", "client_credentials"])
     );
+    assert_eq!(
+        realm["code_challenge_methods_supported"],
+        serde_json::json!(["S256"])
+    );
+    assert_eq!(
+        realm["response_types_supported"],
+        serde_json::json!(["code"])
+    );
+    for endpoint in [
+        "authorization",
+        "userinfo",
+        "end_session",
+        "revocation",
+        "introspection",
+    ] {
+        let name = format!("{endpoint}_endpoint");
+        assert!(realm[&name].is_string(), "{name} is listed");
+    }
     let methods = serde_json::json!(["client_secret_basic", "client_secret_post"]);
     assert_eq!(realm["token_endpoint_auth_methods_supported"], methods);
     let scopes = serde_json::json!(["openid", "profile", "email", "offline_access"]);

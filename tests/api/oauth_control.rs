@@ -57,7 +57,7 @@ async fn minting_refuses_unknown_clients_and_mixed_requests_naming_the_field() {
     #[rustfmt::skip]
     let cases = [
         (json!({"client": "nobody"}), "client", "an unknown client"),
-        (json!({"client": CLIENT_ID, "user": "stiksels"}), "client", "user tokens for a client (not yet)"),
+        (json!({"client": CLIENT_ID, "user": "nobody"}), "user", "user tokens for an unknown user"),
         (json!({"client": CLIENT_ID, "api_key": "test-key-with-refresh"}), "api_key", "an API key with a client"),
         (json!({"client": CLIENT_ID, "scope": "admin"}), "scope", "a scope the realm does not offer"),
         (json!({"user": "stiksels", "scope": "openid"}), "scope", "a scope for a JWT-provider token"),

@@ -12,6 +12,7 @@ fn flow(id: &str, expires_at: i64) -> FlowRecord {
         lang: "fr".to_owned(),
         browser_hash: hash(7).to_vec(),
         expires_at,
+        authorization: Some(r#"{"client_id":"c"}"#.to_owned()),
     }
 }
 
@@ -21,6 +22,7 @@ fn session(byte: u8, uid: &str, expires_at: i64) -> SessionRecord {
         user_uid: uid.to_owned(),
         created_at: 1_000,
         expires_at,
+        sid: format!("sid-{byte}"),
     }
 }
 
@@ -98,8 +100,8 @@ pub async fn finishing_a_login_is_atomic_and_once(db: Database) {
     // Two replicas finish the same flow at once: exactly one wins, one token is stored.
     let (s3, s4) = (session(3, "u1", 9_000), session(4, "u1", 9_000));
     let (first, second) = tokio::join!(
-        a.finish_login("f1", 1_500, None, &s3, Some(&refresh)),
-        b.finish_login("f1", 1_500, None, &s4, Some(&refresh)),
+        a.finish_login("f1", 1_500, None, &s3, Some(&refresh), None),
+        b.finish_login("f1", 1_500, None, &s4, Some(&refresh), None),
     );
     let (first, second) = (first.unwrap(), second.unwrap());
     assert!(
@@ -116,7 +118,10 @@ pub async fn finishing_a_login_is_atomic_and_once(db: Database) {
         .await
         .unwrap();
     let s5 = session(5, "u1", 9_000);
-    let expired = a.finish_login("f2", 2_000, None, &s5, None).await.unwrap();
+    let expired = a
+        .finish_login("f2", 2_000, None, &s5, None, None)
+        .await
+        .unwrap();
     assert!(!expired, "an expired flow does not finish");
     assert!(
         a.find_session(&hash(5), 1_500).await.unwrap().is_none(),
@@ -131,7 +136,7 @@ pub async fn sessions_expire_and_are_replaced(db: Database) {
         .await
         .unwrap();
     store
-        .finish_login("f1", 1_100, None, &session(3, "u1", 5_000), None)
+        .finish_login("f1", 1_100, None, &session(3, "u1", 5_000), None, None)
         .await
         .unwrap();
     let found = store
@@ -152,7 +157,7 @@ pub async fn sessions_expire_and_are_replaced(db: Database) {
         .unwrap();
     let old = Some(hash(3));
     store
-        .finish_login("f2", 1_200, old, &session(4, "u2", 5_000), None)
+        .finish_login("f2", 1_200, old, &session(4, "u2", 5_000), None, None)
         .await
         .unwrap();
     assert!(

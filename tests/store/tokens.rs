@@ -17,7 +17,7 @@ pub async fn stored_tokens_are_found_by_hash_only(db: Database) {
         .unwrap()
         .expect("found");
     assert_eq!((found.id, found.user_uid.as_str()), (id, "u1"));
-    assert_eq!(found.api_key_hash, hash(9).to_vec());
+    assert_eq!(found.api_key_hash, Some(hash(9).to_vec()));
     assert_eq!((found.created_at, found.expires_at), (1_000, Some(5_000)));
     assert_eq!((found.last_used_at, found.revoked_at), (None, None));
     assert!(store.find_refresh_token(&hash(2)).await.unwrap().is_none());
@@ -99,12 +99,14 @@ pub async fn revoking_by_filter_counts_only_live_matches(db: Database) {
     let by_user = TokenFilter {
         user_uid: Some("u1".into()),
         api_key_hash: None,
+        client_id: None,
     };
     let listed = store.list_refresh_tokens(&by_user).await.unwrap();
     assert_eq!(listed.iter().map(|t| t.id).collect::<Vec<_>>(), vec![b, a]);
     let by_both = TokenFilter {
         user_uid: Some("u1".into()),
         api_key_hash: Some(hash(9)),
+        client_id: None,
     };
     assert_eq!(store.list_refresh_tokens(&by_both).await.unwrap().len(), 1);
 
@@ -116,6 +118,7 @@ pub async fn revoking_by_filter_counts_only_live_matches(db: Database) {
     let by_key = TokenFilter {
         user_uid: None,
         api_key_hash: Some(hash(9)),
+        client_id: None,
     };
     assert_eq!(
         store.revoke_refresh_tokens(&by_key, 30).await.unwrap(),

@@ -2,6 +2,7 @@
 //! codes only. The cause of a 5xx travels in a response extension to the failure-log middleware
 //! (`http::middleware::failure_log`), which logs it; it is never sent.
 
+mod authorize;
 mod control;
 mod entry_api;
 mod oauth;

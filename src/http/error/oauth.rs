@@ -37,6 +37,23 @@ impl IntoResponse for OAuthError {
                 "invalid_client",
                 INVALID_CLIENT.into(),
             ),
+            Self::InvalidToken(why) => {
+                let mut response = json(StatusCode::UNAUTHORIZED, "invalid_token", why);
+                let challenge = format!(
+                    "Bearer realm=\"uitid\", error=\"invalid_token\", error_description=\"{why}\""
+                );
+                if let Ok(value) = HeaderValue::from_str(&challenge) {
+                    response
+                        .headers_mut()
+                        .insert(header::WWW_AUTHENTICATE, value);
+                }
+                return response;
+            }
+            Self::OtherClientsToken => (
+                StatusCode::BAD_REQUEST,
+                "unauthorized_client",
+                "Unmatching clients".into(),
+            ),
             Self::TooManyRequests { retry_after } => {
                 let mut response = json(
                     StatusCode::TOO_MANY_REQUESTS,

@@ -1,5 +1,6 @@
 //! `GET /_emulator/refresh-tokens`, `DELETE /_emulator/refresh-tokens/{id}` and
-//! `DELETE /_emulator/refresh-tokens?user=&api_key=`.
+//! `DELETE /_emulator/refresh-tokens?user=&api_key=&client=`: JWT-provider refresh tokens and
+//! OAuth2 refresh-token chains alike.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -32,6 +33,7 @@ fn selection(params: &Params) -> TokenSelection<'_> {
     TokenSelection {
         user: params.non_empty("user"),
         api_key: params.non_empty("api_key"),
+        client: params.non_empty("client"),
     }
 }
 
@@ -53,6 +55,7 @@ struct Revoked {
     params(
         ("user" = Option<String>, Query, description = "uid or nick of a user"),
         ("api_key" = Option<String>, Query, description = "an API key as clients present it"),
+        ("client" = Option<String>, Query, description = "an OAuth2 client id (its chains)"),
     ),
     responses(
         (status = 200, description = "Matching refresh tokens", body = RefreshTokenList),
@@ -93,6 +96,7 @@ async fn revoke_one(
     params(
         ("user" = Option<String>, Query, description = "uid or nick of a user"),
         ("api_key" = Option<String>, Query, description = "an API key as clients present it"),
+        ("client" = Option<String>, Query, description = "an OAuth2 client id (its chains)"),
     ),
     responses(
         (status = 200, description = "How many were revoked", body = Revoked),

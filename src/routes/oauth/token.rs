@@ -8,7 +8,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use super::params::{basic_credentials, content_type, form, is_form, json_params};
 use crate::app::AppState;
@@ -85,15 +84,28 @@ async fn answer(
 
 /// Keycloak's members, in Keycloak's order.
 fn granted_response(granted: TokenGranted) -> Response {
-    let body = json!({
-        "access_token": granted.access_token,
-        "expires_in": granted.expires_in,
-        "refresh_expires_in": 0,
-        "token_type": "Bearer",
-        "not-before-policy": 0,
-        "scope": granted.scope,
-    });
-    let mut response = (StatusCode::OK, Body::from(body.to_string())).into_response();
+    let mut body = serde_json::Map::new();
+    body.insert("access_token".into(), granted.access_token.into());
+    body.insert("expires_in".into(), granted.expires_in.into());
+    let (refresh_token, refresh_expires_in) = match granted.refresh {
+        Some((token, seconds)) => (Some(token), seconds),
+        None => (None, 0),
+    };
+    body.insert("refresh_expires_in".into(), refresh_expires_in.into());
+    if let Some(token) = refresh_token {
+        body.insert("refresh_token".into(), token.into());
+    }
+    body.insert("token_type".into(), "Bearer".into());
+    if let Some(id_token) = granted.id_token {
+        body.insert("id_token".into(), id_token.into());
+    }
+    body.insert("not-before-policy".into(), 0.into());
+    if let Some(sid) = granted.session_state {
+        body.insert("session_state".into(), sid.into());
+    }
+    body.insert("scope".into(), granted.scope.into());
+    let body = serde_json::Value::Object(body).to_string();
+    let mut response = (StatusCode::OK, Body::from(body)).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -102,7 +114,8 @@ fn granted_response(granted: TokenGranted) -> Response {
     no_store(headers);
     response.extensions_mut().insert(JournalNote {
         client: Some(granted.client_id),
-        lineage: Some(format!("client credentials -> {}", granted.jti)),
+        user: granted.user,
+        lineage: Some(granted.lineage),
         ..JournalNote::default()
     });
     response

@@ -2,9 +2,11 @@
 //! `docs/protocol.md#logout`).
 
 use super::PgStore;
+use super::codes::insert_code;
 use super::refresh_tokens::insert_refresh_token;
 use crate::store::records::{
-    FLOW_COLUMNS, FlowKind, FlowRecord, NewRefreshToken, PRUNED, SessionRecord,
+    CodeRecord, FLOW_COLUMNS, FlowKind, FlowRecord, NewRefreshToken, PRUNED, SESSION_COLUMNS,
+    SessionRecord,
 };
 
 impl PgStore {
@@ -16,8 +18,8 @@ impl PgStore {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO flows (id, kind, destination, api_key_hash, lang, browser_hash,
-                                created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                created_at, expires_at, authorization)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&flow.id)
         .bind(kind.as_str())
@@ -27,6 +29,7 @@ impl PgStore {
         .bind(&flow.browser_hash)
         .bind(now)
         .bind(flow.expires_at)
+        .bind(&flow.authorization)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -79,6 +82,7 @@ impl PgStore {
         old_session_hash: Option<[u8; 32]>,
         session: &SessionRecord,
         refresh: Option<&NewRefreshToken>,
+        code: Option<&CodeRecord>,
     ) -> sqlx::Result<bool> {
         // No write lock needed: the flow's DELETE ... RETURNING hands it to one caller only.
         let mut tx = self.pool.begin().await?;
@@ -96,17 +100,21 @@ impl PgStore {
                 .await?;
         }
         sqlx::query(
-            "INSERT INTO sessions (id_hash, user_uid, created_at, expires_at)
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions (id_hash, user_uid, created_at, expires_at, sid)
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&session.id_hash)
         .bind(&session.user_uid)
         .bind(session.created_at)
         .bind(session.expires_at)
+        .bind(&session.sid)
         .execute(&mut *tx)
         .await?;
         if let Some(token) = refresh {
             insert_refresh_token(&mut tx, token).await?;
+        }
+        if let Some(code) = code {
+            insert_code(&mut tx, code).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -117,10 +125,9 @@ impl PgStore {
         id_hash: &[u8],
         now: i64,
     ) -> sqlx::Result<Option<SessionRecord>> {
-        sqlx::query_as(
-            "SELECT id_hash, user_uid, created_at, expires_at FROM sessions
-             WHERE id_hash = $1 AND expires_at > $2",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = $1 AND expires_at > $2"
+        ))
         .bind(id_hash)
         .bind(now)
         .fetch_optional(&self.pool)

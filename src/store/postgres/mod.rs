@@ -4,8 +4,10 @@
 //! advisory lock gives it here.
 
 mod accounts;
+mod chains;
 mod changes;
 mod clients;
+mod codes;
 mod faults;
 mod flows;
 mod keys;

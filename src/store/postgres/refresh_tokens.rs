@@ -17,7 +17,8 @@ impl PgStore {
     ) -> sqlx::Result<Option<RefreshTokenRecord>> {
         // A literal, not `format!`: this runs on every `/refresh`.
         sqlx::query_as(
-            "SELECT id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at
+            "SELECT id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at,
+                    client_id, rotations, revoked_reason
              FROM refresh_tokens WHERE token_hash = $1",
         )
         .bind(token_hash)
@@ -78,6 +79,9 @@ fn push_filter(query: &mut QueryBuilder<'_, sqlx::Postgres>, filter: &TokenFilte
     }
     if let Some(hash) = filter.api_key_hash {
         query.push(" AND api_key_hash = ").push_bind(hash.to_vec());
+    }
+    if let Some(client_id) = &filter.client_id {
+        query.push(" AND client_id = ").push_bind(client_id.clone());
     }
 }
 

@@ -2,9 +2,12 @@
 //! `docs/protocol.md#logout`).
 
 use super::SqliteStore;
+use super::codes::insert_code;
 use super::refresh_tokens::insert_refresh_token;
 use super::sessions::insert_session;
-use crate::store::records::{FLOW_COLUMNS, FlowKind, FlowRecord, NewRefreshToken, SessionRecord};
+use crate::store::records::{
+    CodeRecord, FLOW_COLUMNS, FlowKind, FlowRecord, NewRefreshToken, SessionRecord,
+};
 
 impl SqliteStore {
     /// Stores a new flow and drops expired ones so the table stays small.
@@ -16,8 +19,8 @@ impl SqliteStore {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO flows (id, kind, destination, api_key_hash, lang, browser_hash,
-                                created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                created_at, expires_at, authorization)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&flow.id)
         .bind(kind.as_str())
@@ -27,6 +30,7 @@ impl SqliteStore {
         .bind(&flow.browser_hash)
         .bind(now)
         .bind(flow.expires_at)
+        .bind(&flow.authorization)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -69,7 +73,8 @@ impl SqliteStore {
     }
 
     /// Finishes a login atomically: consumes the flow, replaces the browser's session, and
-    /// stores the refresh token. `false` when the flow was already used or has expired.
+    /// stores the refresh token or the authorization code. `false` when the flow was already
+    /// used or has expired.
     pub async fn finish_login(
         &self,
         flow_id: &str,
@@ -77,6 +82,7 @@ impl SqliteStore {
         old_session_hash: Option<[u8; 32]>,
         session: &SessionRecord,
         refresh: Option<&NewRefreshToken>,
+        code: Option<&CodeRecord>,
     ) -> sqlx::Result<bool> {
         let mut tx = self.begin_write().await?;
         if take_flow(&mut tx, FlowKind::Login, flow_id, now)
@@ -95,6 +101,9 @@ impl SqliteStore {
         insert_session(&mut tx, session).await?;
         if let Some(token) = refresh {
             insert_refresh_token(&mut tx, token).await?;
+        }
+        if let Some(code) = code {
+            insert_code(&mut tx, code).await?;
         }
         tx.commit().await?;
         Ok(true)

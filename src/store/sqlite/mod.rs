@@ -3,7 +3,9 @@
 
 mod accounts;
 mod api_keys;
+mod chains;
 mod clients;
+mod codes;
 mod faults;
 mod flows;
 mod keys;

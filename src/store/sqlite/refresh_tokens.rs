@@ -1,7 +1,7 @@
 //! Refresh tokens, by hash only (`docs/protocol.md#refresh-tokens`).
 
 use super::SqliteStore;
-use crate::store::records::{NewRefreshToken, RefreshTokenRecord};
+use crate::store::records::{NewRefreshToken, RefreshTokenRecord, TOKEN_COLUMNS};
 
 impl SqliteStore {
     pub async fn insert_refresh_token(&self, token: &NewRefreshToken) -> sqlx::Result<i64> {
@@ -13,10 +13,9 @@ impl SqliteStore {
         &self,
         token_hash: &[u8],
     ) -> sqlx::Result<Option<RefreshTokenRecord>> {
-        sqlx::query_as(
-            "SELECT id, user_uid, api_key_hash, created_at, expires_at, last_used_at, revoked_at
-             FROM refresh_tokens WHERE token_hash = ?",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM refresh_tokens WHERE token_hash = ?"
+        ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await

@@ -60,4 +60,7 @@ fn push_filter(query: &mut QueryBuilder<'_, sqlx::Sqlite>, filter: &TokenFilter)
     if let Some(hash) = filter.api_key_hash {
         query.push(" AND api_key_hash = ").push_bind(hash.to_vec());
     }
+    if let Some(client_id) = &filter.client_id {
+        query.push(" AND client_id = ").push_bind(client_id.clone());
+    }
 }

@@ -1,7 +1,7 @@
 //! SSO sessions of the login stand-in; the cookie value is only stored hashed.
 
 use super::SqliteStore;
-use crate::store::records::{PRUNED, SessionRecord};
+use crate::store::records::{PRUNED, SESSION_COLUMNS, SessionRecord};
 
 impl SqliteStore {
     pub async fn find_session(
@@ -9,10 +9,9 @@ impl SqliteStore {
         id_hash: &[u8],
         now: i64,
     ) -> sqlx::Result<Option<SessionRecord>> {
-        sqlx::query_as(
-            "SELECT id_hash, user_uid, created_at, expires_at FROM sessions
-             WHERE id_hash = ? AND expires_at > ?",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE id_hash = ? AND expires_at > ?"
+        ))
         .bind(id_hash)
         .bind(now)
         .fetch_optional(&self.pool)
@@ -57,12 +56,14 @@ pub(super) async fn insert_session(
     session: &SessionRecord,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_uid, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (id_hash, user_uid, created_at, expires_at, sid)
+         VALUES (?, ?, ?, ?, ?)",
     )
     .bind(&session.id_hash)
     .bind(&session.user_uid)
     .bind(session.created_at)
     .bind(session.expires_at)
+    .bind(&session.sid)
     .execute(conn)
     .await?;
     Ok(())

@@ -16,7 +16,7 @@ pub fn carries_token(route: FaultRoute, response: &Response) -> bool {
     match route {
         FaultRoute::Refresh | FaultRoute::Token => response.status() == StatusCode::OK,
         FaultRoute::Connect | FaultRoute::Login => location(response).and_then(jwt_param).is_some(),
-        FaultRoute::User => false,
+        FaultRoute::User | FaultRoute::Authorize => false,
     }
 }
 

@@ -1,0 +1,78 @@
+//! `GET|POST /realms/uitid/protocol/openid-connect/auth` (`docs/protocol.md#authorization-endpoint`):
+//! a 302 back to the client with a code (or an error), or to the login form.
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+
+use super::params::form;
+use crate::app::AppState;
+use crate::error::AuthorizeError;
+use crate::http::error::no_store;
+use crate::http::{self, cookies};
+use crate::service::{AuthorizeInput, AuthorizeOutcome, AuthorizeParams, JournalNote};
+
+pub async fn authorize_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+) -> Result<Response, AuthorizeError> {
+    let (params, duplicated) = form(query.unwrap_or_default().as_bytes());
+    authorize(&state, AuthorizeParams { params, duplicated }, jar).await
+}
+
+/// OIDC Core 3.1.2.1: the same request as a form.
+pub async fn authorize_post(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, AuthorizeError> {
+    let (params, duplicated) = form(&body);
+    authorize(&state, AuthorizeParams { params, duplicated }, jar).await
+}
+
+async fn authorize(
+    state: &AppState,
+    params: AuthorizeParams,
+    jar: CookieJar,
+) -> Result<Response, AuthorizeError> {
+    let input = AuthorizeInput {
+        params,
+        browser: jar.get(cookies::BROWSER).map(|c| c.value()),
+        session: jar.get(cookies::SESSION).map(|c| c.value()),
+    };
+    let outcome = state.authorize.authorize(input).await?;
+    let mut response = match outcome {
+        AuthorizeOutcome::Redirect { url, user, client } => {
+            let note = JournalNote {
+                user: Some(user),
+                client: Some(client),
+                ..JournalNote::default()
+            };
+            (Extension(note), http::found(&url)).into_response()
+        }
+        AuthorizeOutcome::ShowLogin {
+            flow_id,
+            new_browser,
+            client,
+        } => {
+            let jar = match new_browser {
+                Some(browser) => {
+                    let value = browser.as_str().to_owned();
+                    jar.add(cookies::build(cookies::BROWSER, value, state.settings()))
+                }
+                None => jar,
+            };
+            let note = JournalNote {
+                client: Some(client),
+                ..JournalNote::default()
+            };
+            let target = format!("/login?flow={flow_id}");
+            (Extension(note), jar, http::found(&target)).into_response()
+        }
+    };
+    no_store(response.headers_mut());
+    Ok(response)
+}

@@ -1,0 +1,143 @@
+//! `.../openid-connect/logout`, RP-initiated logout (`docs/protocol.md#realm-logout`): ends the
+//! SSO session and revokes its chains (not offline ones), then sends the browser to
+//! `post_logout_redirect_uri` only when the client named by `id_token_hint` or `client_id`
+//! registered it; otherwise a page. Without an `id_token_hint` or a registered redirect, the
+//! page asks first, so a cross-site link cannot log anyone out.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::Value;
+
+use super::Context;
+use super::authorization::with_query;
+use crate::error::AuthorizeError;
+use crate::secret::{OpaqueToken, TokenHash};
+use crate::token::verify::TokenKind;
+
+/// The request's parameters and the browser's session cookie.
+#[derive(Default)]
+pub struct RealmLogoutInput<'a> {
+    pub id_token_hint: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub post_logout_redirect_uri: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub session: Option<&'a str>,
+}
+
+pub enum RealmLogoutOutcome {
+    /// Logged out; go to the client's registered URI.
+    Redirect(String),
+    /// Logged out; say so.
+    LoggedOut,
+    /// Ask first: a form that posts this CSRF token back (`confirm`).
+    Confirm { csrf: String, unregistered: bool },
+}
+
+pub struct RealmLogoutService {
+    ctx: Arc<Context>,
+}
+
+impl RealmLogoutService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    pub async fn logout(
+        &self,
+        input: RealmLogoutInput<'_>,
+    ) -> Result<RealmLogoutOutcome, AuthorizeError> {
+        let page = |text: &str| Err(AuthorizeError::Page(text.to_owned()));
+        let hinted = match input.id_token_hint {
+            Some(hint) => match self.hinted_client(hint) {
+                Some(client) => Some(client),
+                None => return page("Invalid IDToken"),
+            },
+            None => None,
+        };
+        if let (Some(hinted), Some(named)) = (&hinted, input.client_id)
+            && hinted != named
+        {
+            return page("Parameter client_id does not match the client from ID token");
+        }
+        let client_id = hinted.as_deref().or(input.client_id);
+        let client = client_id.and_then(|id| self.ctx.directory().client(id));
+        if client_id.is_some() && client.is_none() {
+            return page("Invalid parameter: client_id");
+        }
+        let redirect = match (input.post_logout_redirect_uri, &client) {
+            (Some(uri), Some(client)) if client.accepts_post_logout_redirect(uri) => Some(uri),
+            _ => None,
+        };
+        if let Some(uri) = redirect {
+            self.end_session(input.session).await?;
+            let state: Vec<_> = input.state.map(|s| ("state", s)).into_iter().collect();
+            return Ok(RealmLogoutOutcome::Redirect(with_query(uri, &state)));
+        }
+        if hinted.is_some() && input.post_logout_redirect_uri.is_none() {
+            self.end_session(input.session).await?;
+            return Ok(RealmLogoutOutcome::LoggedOut);
+        }
+        let Some(session) = input.session else {
+            return Ok(RealmLogoutOutcome::LoggedOut);
+        };
+        Ok(RealmLogoutOutcome::Confirm {
+            csrf: confirmation_token(session),
+            unregistered: input.post_logout_redirect_uri.is_some(),
+        })
+    }
+
+    /// The confirmation form's answer: ends the session if the token is this browser's.
+    pub async fn confirm(&self, csrf: &str, session: Option<&str>) -> Result<(), AuthorizeError> {
+        let Some(session) = session else {
+            return Ok(());
+        };
+        if csrf != confirmation_token(session) {
+            crate::metrics::refused("csrf");
+            return Err(AuthorizeError::Page(
+                "The logout could not be verified (CSRF). Start again.".into(),
+            ));
+        }
+        self.end_session(Some(session)).await
+    }
+
+    /// The client an id_token of this realm was issued to, if `hint` is one (an expired one
+    /// still names its client, as at Keycloak, but its signature must hold).
+    fn hinted_client(&self, hint: &str) -> Option<String> {
+        let ctx = &self.ctx;
+        let payload = hint.split('.').nth(1)?;
+        let claims: serde_json::Map<String, Value> =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+        let exp = claims.get("exp").and_then(Value::as_i64)?;
+        // Verify at a moment the token was valid, so an old hint still counts.
+        let verified = ctx.tokens.check(hint, exp.min(ctx.now())).ok()?;
+        let text = |name: &str| verified.get(name).and_then(Value::as_str);
+        let own = TokenKind::of(&verified) == TokenKind::IdToken
+            && text("iss") == Some(ctx.tokens.oauth_issuer());
+        own.then(|| text("azp").map(str::to_owned)).flatten()
+    }
+
+    async fn end_session(&self, session: Option<&str>) -> Result<(), AuthorizeError> {
+        let ctx = &self.ctx;
+        let Some(session) = session else {
+            return Ok(());
+        };
+        let hash = OpaqueToken::presented(session).hash();
+        let record = ctx.store.find_session(hash.as_bytes(), ctx.now()).await?;
+        match record.filter(|r| !r.sid.is_empty()) {
+            Some(record) => {
+                let revoked = ctx.store.end_session(&record.sid, ctx.now()).await?;
+                tracing::info!(revoked, "SSO session ended; its chains revoked");
+            }
+            None => ctx.store.delete_session(hash.as_bytes()).await?,
+        }
+        Ok(())
+    }
+}
+
+/// Bound to the session cookie, which another site cannot read.
+fn confirmation_token(session: &str) -> String {
+    let material = format!("uitid-emulator logout\0{session}");
+    URL_SAFE_NO_PAD.encode(TokenHash::of(material.as_bytes()).0)
+}
