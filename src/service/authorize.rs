@@ -116,6 +116,28 @@ impl AuthorizeService {
         })
     }
 
+    /// The authorization response as if `user` (uid, nick or e-mail) had just logged in, for
+    /// tests that drive a client's callback without a browser (`crate::testing`). Every check
+    /// of the request runs as usual.
+    pub async fn authorize_as(
+        &self,
+        user: &str,
+        params: AuthorizeParams,
+    ) -> Result<String, AuthorizeError> {
+        let ctx = &self.ctx;
+        let directory = ctx.directory();
+        let client = params.get("client_id").and_then(|id| directory.client(id));
+        let request = checked(&params, client.as_deref(), ctx.tokens.oauth_issuer())?;
+        let user = (directory
+            .user(user)
+            .or_else(|| directory.user_by_login(user)))
+        .ok_or_else(|| AuthorizeError::Page(format!("no user {user:?}")))?;
+        let sid = new_sid();
+        let issued = ctx.new_code(&request, &user.uid, &sid, ctx.now());
+        ctx.store.insert_code(&issued.record).await?;
+        Ok(ctx.code_response(&request, &issued.code, &sid))
+    }
+
     /// The user, sid and login time of the browser's live SSO session.
     async fn sso_session(
         &self,

@@ -14,7 +14,7 @@ use crate::secret::TokenHash;
 use crate::store::{RefreshTokenRecord, TokenFilter};
 
 /// What the control plane shows of one refresh token.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RefreshTokenInfo {
     pub id: i64,
     /// uid of the user it was issued for.

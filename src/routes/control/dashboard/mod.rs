@@ -3,6 +3,7 @@
 //! every `/_emulator/` route; read-only itself, its buttons call the JSON endpoints.
 
 mod render;
+mod sessions;
 mod tables;
 mod view;
 

@@ -3,8 +3,8 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use super::tables;
 use super::view::Dashboard;
+use super::{sessions, tables};
 use crate::http::pages::utc_time;
 
 pub fn page(view: &Dashboard) -> Markup {
@@ -31,6 +31,7 @@ pub fn page(view: &Dashboard) -> Markup {
                     (section("users", "Users", view.users.len(), tables::users(view)))
                     (section("api-keys", "API keys", view.api_keys.len(), tables::api_keys(view)))
                     (section("clients", "OAuth2 clients", view.clients.len(), tables::clients(view)))
+                    (section("sessions", "OAuth2 sessions", view.sessions.len(), sessions::sessions(view)))
                     (section("refresh-tokens", "Refresh tokens", view.refresh_tokens_stored, tables::refresh_tokens(view)))
                     (section("signing-keys", "Signing keys", view.signing_keys.len(), tables::signing_keys(view)))
                     (section("faults", "Pending faults", view.faults.len(), tables::faults(view)))
@@ -46,10 +47,12 @@ pub fn page(view: &Dashboard) -> Markup {
     }
 }
 
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 9] = [
     ("clock", "Clock"),
     ("users", "Users"),
     ("api-keys", "API keys"),
+    ("clients", "OAuth2 clients"),
+    ("sessions", "OAuth2 sessions"),
     ("refresh-tokens", "Refresh tokens"),
     ("signing-keys", "Signing keys"),
     ("faults", "Faults"),

@@ -61,7 +61,7 @@ pub fn refresh_tokens(view: &Dashboard) -> Markup {
     let headers = [
         "Id",
         "User",
-        "API key",
+        "API key or client",
         "Created",
         "Last used",
         "Expires",
@@ -76,12 +76,20 @@ pub fn refresh_tokens(view: &Dashboard) -> Markup {
                 tr #{ "refresh-token-" (token.id) } class=[token.revoked_at.map(|_| "revoked")] {
                     td { code { (token.id) } }
                     td { (view.nick(&token.user).unwrap_or("")) " " code.muted { (token.user) } }
-                    td { (token.api_key.as_deref().unwrap_or("(key deleted)")) }
+                    td {
+                        @if let Some(client) = &token.client {
+                            span.tag { "chain" } " " (view.client_name(client).unwrap_or(client))
+                            " " span.muted { "rotated " (token.rotations) "×" }
+                        } @else { (token.api_key.as_deref().unwrap_or("(key deleted)")) }
+                    }
                     td { (moment(token.created_at)) }
                     td { (optional(token.last_used_at, "never")) }
                     td { (optional(token.expires_at, "never")) }
                     td {
-                        @if let Some(revoked) = token.revoked_at { span.tag.bad { "revoked" } " " (moment(revoked)) }
+                        @if let Some(revoked) = token.revoked_at {
+                            span.tag.bad { "revoked" } " " (moment(revoked))
+                            @if let Some(reason) = &token.revoked_reason { " " span.muted { (reason) } }
+                        }
                         @else { button type="button" data-revoke=(token.id) { "Revoke" } }
                     }
                 }
@@ -160,7 +168,7 @@ pub fn journal(view: &Dashboard) -> Markup {
     }
 }
 
-fn table(headers: &[&str], empty: bool, rows: Markup) -> Markup {
+pub(super) fn table(headers: &[&str], empty: bool, rows: Markup) -> Markup {
     html! {
         @if empty { p.empty { "None." } }
         @else {
@@ -169,7 +177,7 @@ fn table(headers: &[&str], empty: bool, rows: Markup) -> Markup {
     }
 }
 
-fn optional(unix: Option<i64>, otherwise: &str) -> Markup {
+pub(super) fn optional(unix: Option<i64>, otherwise: &str) -> Markup {
     html! { @match unix { Some(unix) => (moment(unix)), None => span.muted { (otherwise) } } }
 }
 

@@ -24,6 +24,8 @@ pub struct Dashboard {
     pub refresh_tokens: Vec<RefreshTokenInfo>,
     /// How many refresh tokens are stored in all.
     pub refresh_tokens_stored: usize,
+    /// Live OAuth2 sessions: the rotating chains not revoked and not past their end.
+    pub sessions: Vec<RefreshTokenInfo>,
     /// Active first.
     pub signing_keys: Vec<KeyView>,
     pub faults: Vec<PendingFaultLine>,
@@ -73,6 +75,13 @@ pub async fn build(state: &App) -> Result<Dashboard, ControlError> {
         .list(&TokenSelection::default())
         .await?;
     let refresh_tokens_stored = refresh_tokens.len();
+    let now = state.clock.state().now;
+    let sessions = (refresh_tokens.iter())
+        .filter(|t| t.client.is_some() && t.revoked_at.is_none())
+        .filter(|t| t.expires_at.is_none_or(|end| end > now))
+        .take(TOKENS_SHOWN)
+        .cloned()
+        .collect();
     refresh_tokens.truncate(TOKENS_SHOWN);
     Ok(Dashboard {
         clock: state.clock.state(),
@@ -81,6 +90,7 @@ pub async fn build(state: &App) -> Result<Dashboard, ControlError> {
         clients: state.clients.list(),
         refresh_tokens,
         refresh_tokens_stored,
+        sessions,
         signing_keys: state.keys.list().await?,
         faults: state
             .faults
@@ -96,6 +106,12 @@ pub async fn build(state: &App) -> Result<Dashboard, ControlError> {
 }
 
 impl Dashboard {
+    /// The name of the OAuth2 client with this id, when it still exists.
+    pub fn client_name(&self, client_id: &str) -> Option<&str> {
+        let client = self.clients.iter().find(|c| c.client_id == client_id)?;
+        Some(&client.name)
+    }
+
     /// The nick of the user with `uid`, when that user is still configured.
     pub fn nick(&self, uid: &str) -> Option<&str> {
         let user = self.users.iter().find(|u| u.uid == uid);

@@ -69,6 +69,8 @@ use crate::service::{MintRequest, MintedTokens};
 use crate::startup::{Application, local_base_url};
 use crate::token::SigningKey;
 
+mod oauth;
+
 /// The SQLite file in a server's database directory (the WAL files sit beside it).
 const DATABASE_FILE: &str = "db.sqlite";
 /// Where a server's copy of the shared test key is written, in its database directory.
@@ -152,17 +154,6 @@ impl TestServer {
     /// Tokens for a user and key without a login (like `POST /_emulator/tokens`).
     pub async fn mint(&self, request: MintRequest) -> Result<MintedTokens, ControlError> {
         self.state.mint.mint(&request).await
-    }
-
-    /// A client access token for the OAuth2 client `client_id`, as the client-credentials grant
-    /// issues it (`docs/protocol.md#oauth2-tokens`). The embedded sample configuration's client
-    /// `5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11` may call the Entry API.
-    pub async fn client_token(&self, client_id: &str) -> Result<String, ControlError> {
-        let request = MintRequest {
-            client: Some(client_id.to_owned()),
-            ..MintRequest::default()
-        };
-        Ok(self.mint(request).await?.jwt)
     }
 
     /// Moves the emulator clock forward (e.g. past a token's expiry). The clock is stored, like
