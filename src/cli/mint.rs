@@ -1,5 +1,6 @@
-//! `uitid-emulator mint --user U --api-key K` (or `--client C`): tokens issued into the configured database, so a
-//! running server on that database honours the refresh token.
+//! `uitid-emulator mint --user U --api-key K`, `--client C`, or `--user U --client C`: tokens
+//! issued into the configured database, so a running server on that database honours the
+//! refresh token (a rotating one for `--user` with `--client`).
 
 use clap::Args;
 
@@ -11,11 +12,15 @@ use crate::service::MintRequest;
 #[derive(Debug, Args)]
 pub struct MintArgs {
     /// uid or nick of a configured user.
-    #[arg(long, required_unless_present = "client", conflicts_with = "client")]
+    #[arg(long, required_unless_present = "client")]
     user: Option<String>,
-    /// An OAuth2 client's id: mint a client access token instead.
+    /// An OAuth2 client's id: alone, a client access token; with --user, a user access token
+    /// and a rotating refresh token, as a login gives.
     #[arg(long)]
     client: Option<String>,
+    /// With --client: the scopes to ask for, e.g. "openid" for an id_token too.
+    #[arg(long)]
+    scope: Option<String>,
     /// A configured API key (a refresh token is minted when it has the refresh permission).
     #[arg(long = "api-key")]
     api_key: Option<String>,
@@ -25,7 +30,8 @@ pub struct MintArgs {
     /// Issue an already expired token.
     #[arg(long)]
     expired: bool,
-    /// Print `{"jwt": ..., "refresh": ...}` instead of `jwt=` and `refresh=` lines.
+    /// Print `{"jwt": ..., "refresh": ...}` instead of `jwt=`, `refresh=` (and `id_token=`)
+    /// lines.
     #[arg(long)]
     json: bool,
 }
@@ -35,6 +41,7 @@ pub async fn run(settings: Settings, args: MintArgs) -> anyhow::Result<()> {
     let request = MintRequest {
         user: args.user,
         client: args.client,
+        scope: args.scope,
         api_key: args.api_key,
         ttl: args.ttl,
         expired: args.expired,
@@ -55,6 +62,9 @@ pub async fn run(settings: Settings, args: MintArgs) -> anyhow::Result<()> {
         println!("jwt={}", minted.jwt);
         if let Some(refresh) = minted.refresh {
             println!("refresh={refresh}");
+        }
+        if let Some(id_token) = minted.id_token {
+            println!("id_token={id_token}");
         }
     }
     Ok(())
