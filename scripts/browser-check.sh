@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Drives the login form and the dashboard in headless Chromium against the built binary
-# (tests/browser/*.js, one server for both). Needs Debian's chromium (or $CHROMIUM) and the npm
-# package playwright-core (no browser download) in $UITID_NODE_MODULES (default
-# ~/.cache/uitid-emulator/browser/node_modules); .ci/provision.sh installs both. Screenshots go
-# to $UITID_ARTIFACTS (default <repo>/artifacts). Ends with "N passed, M failed".
+# Drives the login form, the dashboard and UiTiD v2's authorization-code login in headless
+# Chromium against the built binary (tests/browser/*.js, one server for all). Needs Debian's
+# chromium (or $CHROMIUM) and the npm package playwright-core (no browser download) in
+# $UITID_NODE_MODULES (default ~/.cache/uitid-emulator/browser/node_modules); .ci/provision.sh
+# installs both. Screenshots go to $UITID_ARTIFACTS (default <repo>/artifacts). Ends with
+# "N passed, M failed".
 #   scripts/browser-check.sh [BINARY=target/debug/uitid-emulator]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 binary=$(realpath "${1:-$repo/target/debug/uitid-emulator}")
 node_modules=${UITID_NODE_MODULES:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/uitid-emulator/browser/node_modules}
 export UITID_ARTIFACTS=${UITID_ARTIFACTS:-$repo/artifacts}
-tests=(login_flow dashboard)
+tests=(login_flow dashboard authorization_code)
 work=$(mktemp -d)
 pid=""
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }

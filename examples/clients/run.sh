@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the example clients (PHP, Python) against a freshly started uitid-emulator: the JWT
 # provider's refresh loop, and UiTiD v2's client credentials through the Entry API gateway, whose
-# upstream is the example Entry API stand-in (stand_in/entry_api.py).
+# upstream is the example Entry API stand-in (stand_in/entry_api.py); then, against a second
+# emulator with the login form, UiTiD v2's user login: the authorization-code client and the
+# example login app (examples/login_app, driven by its check_app.py).
 #
 # Usage: [PHP=php] [PYTHON=python3] examples/clients/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/debug/uitid-emulator in the repository root.
@@ -10,8 +12,8 @@
 #           `pip install -r examples/clients/python/requirements.txt` (CI passes its venv's)
 #
 # It installs nothing: a client whose interpreter is missing fails with what to install.
-# The emulator runs headless (user `stiksels`) on a free loopback port with its own throwaway
-# SQLite database and the embedded sample config.
+# Each emulator runs on a free loopback port with its own throwaway SQLite database and the
+# embedded sample config: the first headless (user `stiksels`), the second with the login form.
 #
 # Ends with one line "N passed, M failed"; exits 1 if anything failed.
 set -euo pipefail
@@ -28,6 +30,7 @@ passed=0
 failed=0
 problem="" # why the current step cannot go on; empty when it can
 emulator_pid=""
+emulator_log=""
 stand_in_pid=""
 stand_in_url=""
 base_url=""
@@ -90,13 +93,16 @@ start_stand_in() {
 
 # --- emulator ----------------------------------------------------------------------------------
 
+# $1: the login mode, "headless" (user stiksels, the stand-in as upstream) or "form".
 start_emulator() {
+    local mode=$1
     problem=""
     if [[ ! -x $binary ]]; then
         problem="no emulator binary at $binary (cargo build first, or pass its path)"
         return
     fi
-    log "starting $binary"
+    log "starting $binary (login mode $mode)"
+    emulator_log=$work/emulator-$mode.log
     (
         # The embedded sample config plus these overrides only: drop inherited settings.
         while IFS= read -r name; do
@@ -104,12 +110,14 @@ start_emulator() {
         done < <(compgen -e | grep '^UITID_EMULATOR__' || true)
         export RUST_LOG=info,sqlx=warn
         export UITID_EMULATOR__SERVER__LISTEN=127.0.0.1:0
-        export UITID_EMULATOR__DATABASE__URL="sqlite://$work/uitid-emulator.db"
-        export UITID_EMULATOR__LOGIN__MODE=headless
-        export UITID_EMULATOR__LOGIN__HEADLESS_USER=stiksels
-        export UITID_EMULATOR__ENTRY_API__UPSTREAM="$stand_in_url"
+        export UITID_EMULATOR__DATABASE__URL="sqlite://$work/uitid-emulator-$mode.db"
+        export UITID_EMULATOR__LOGIN__MODE=$mode
+        if [[ $mode == headless ]]; then
+            export UITID_EMULATOR__LOGIN__HEADLESS_USER=stiksels
+            export UITID_EMULATOR__ENTRY_API__UPSTREAM="$stand_in_url"
+        fi
         exec "$binary"
-    ) >"$work/emulator.log" 2>&1 &
+    ) >"$emulator_log" 2>&1 &
     emulator_pid=$!
 }
 
@@ -129,7 +137,7 @@ wait_for_emulator() {
     local address="" i
     for ((i = 0; i < 300; i++)); do
         alive "$emulator_pid" || break
-        address=$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$work/emulator.log")
+        address=$(sed -n 's/.*listening address=\([0-9.:]*\).*/\1/p' "$emulator_log")
         [[ -n $address ]] && break
         sleep 0.1
     done
@@ -165,7 +173,7 @@ stop_emulator() {
 
 show_emulator_log() {
     echo "--- emulator log (last 30 lines) ---"
-    tail -n 30 "$work/emulator.log" 2>/dev/null || true
+    tail -n 30 "$emulator_log" 2>/dev/null || true
     echo "---"
 }
 
@@ -190,6 +198,30 @@ run_client() {
     fi
 }
 
+# Starts an emulator in login mode $1 and waits for it; sets $emulator_problem.
+emulator_up() {
+    start_emulator "$1"
+    [[ -n $problem ]] || wait_for_emulator
+    emulator_problem=$problem
+    if [[ -n $emulator_problem ]]; then
+        show_emulator_log
+    else
+        log "emulator at $base_url (pid $emulator_pid)"
+    fi
+}
+
+# Stops the running emulator, if any, and counts a shutdown other than exit 0 as a failure.
+emulator_down() {
+    [[ -n $emulator_pid ]] || return 0
+    stop_emulator
+    if [[ $emulator_status -eq 0 ]]; then
+        log "emulator stopped by SIGTERM, exit 0"
+    else
+        fail "emulator shutdown: exit $emulator_status after SIGTERM (expected 0)"
+        show_emulator_log
+    fi
+}
+
 # --- run ---------------------------------------------------------------------------------------
 
 check_php
@@ -198,15 +230,7 @@ check_python
 python_problem=$problem
 
 [[ -n $python_problem ]] || start_stand_in
-start_emulator
-[[ -n $problem ]] || wait_for_emulator
-emulator_problem=$problem
-if [[ -n $emulator_problem ]]; then
-    show_emulator_log
-else
-    log "emulator at $base_url (pid $emulator_pid)"
-fi
-
+emulator_up headless
 problem=${emulator_problem:-$php_problem}
 run_client php "$php" "$here/php/refresh_loop.php"
 problem=${emulator_problem:-$python_problem}
@@ -217,16 +241,14 @@ no_key=1 run_client "php client credentials" "$php" "$here/php/client_credential
 problem=${emulator_problem:-$python_problem}
 [[ -n $problem || -n $stand_in_url ]] || problem="the Entry API stand-in did not start"
 no_key=1 run_client "python client credentials (Authlib, PyJWT)" "$python" "$here/python/client_credentials.py"
+emulator_down
 
-if [[ -n $emulator_pid ]]; then
-    stop_emulator
-    if [[ $emulator_status -eq 0 ]]; then
-        log "emulator stopped by SIGTERM, exit 0"
-    else
-        fail "emulator shutdown: exit $emulator_status after SIGTERM (expected 0)"
-        show_emulator_log
-    fi
-fi
+emulator_up form
+problem=${emulator_problem:-$python_problem}
+no_key=1 run_client "python authorization code (Authlib, PyJWT)" "$python" "$here/python/authorization_code.py"
+problem=${emulator_problem:-$python_problem}
+no_key=1 run_client "login app (examples/login_app)" "$python" "$repo/examples/login_app/check_app.py"
+emulator_down
 
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [[ $failed -eq 0 ]]
