@@ -49,12 +49,18 @@ impl RealmLogoutService {
         input: RealmLogoutInput<'_>,
     ) -> Result<RealmLogoutOutcome, AuthorizeError> {
         let page = |text: &str| Err(AuthorizeError::Page(text.to_owned()));
-        let hinted = match input.id_token_hint {
-            Some(hint) => match self.hinted_client(hint) {
-                Some(client) => Some(client),
+        let (hinted, hinted_sid) = match input.id_token_hint {
+            Some(hint) => match self.hinted(hint) {
+                Some((client, sid)) => (Some(client), sid),
                 None => return page("Invalid IDToken"),
             },
-            None => None,
+            None => (None, None),
+        };
+        // The hint names its session: it ends even when this browser holds no cookie (another
+        // client, headless mode), as at Keycloak.
+        let ends = Ended {
+            cookie: input.session,
+            sid: hinted_sid.as_deref(),
         };
         if let (Some(hinted), Some(named)) = (&hinted, input.client_id)
             && hinted != named
@@ -71,12 +77,12 @@ impl RealmLogoutService {
             _ => None,
         };
         if let Some(uri) = redirect {
-            self.end_session(input.session).await?;
+            self.end_session(ends).await?;
             let state: Vec<_> = input.state.map(|s| ("state", s)).into_iter().collect();
             return Ok(RealmLogoutOutcome::Redirect(with_query(uri, &state)));
         }
         if hinted.is_some() && input.post_logout_redirect_uri.is_none() {
-            self.end_session(input.session).await?;
+            self.end_session(ends).await?;
             return Ok(RealmLogoutOutcome::LoggedOut);
         }
         let Some(session) = input.session else {
@@ -99,12 +105,16 @@ impl RealmLogoutService {
                 "The logout could not be verified (CSRF). Start again.".into(),
             ));
         }
-        self.end_session(Some(session)).await
+        let ends = Ended {
+            cookie: Some(session),
+            sid: None,
+        };
+        self.end_session(ends).await
     }
 
-    /// The client an id_token of this realm was issued to, if `hint` is one (an expired one
-    /// still names its client, as at Keycloak, but its signature must hold).
-    fn hinted_client(&self, hint: &str) -> Option<String> {
+    /// The client an id_token of this realm was issued to, and its session, if `hint` is one
+    /// (an expired one still names them, as at Keycloak, but its signature must hold).
+    fn hinted(&self, hint: &str) -> Option<(String, Option<String>)> {
         let ctx = &self.ctx;
         let payload = hint.split('.').nth(1)?;
         let claims: serde_json::Map<String, Value> =
@@ -115,25 +125,35 @@ impl RealmLogoutService {
         let text = |name: &str| verified.get(name).and_then(Value::as_str);
         let own = TokenKind::of(&verified) == TokenKind::IdToken
             && text("iss") == Some(ctx.tokens.oauth_issuer());
-        own.then(|| text("azp").map(str::to_owned)).flatten()
+        let client = own.then(|| text("azp").map(str::to_owned)).flatten()?;
+        Some((client, text("sid").map(str::to_owned)))
     }
 
-    async fn end_session(&self, session: Option<&str>) -> Result<(), AuthorizeError> {
+    /// Ends the browser's session and the hint's, revoking their chains (not offline ones).
+    async fn end_session(&self, ends: Ended<'_>) -> Result<(), AuthorizeError> {
         let ctx = &self.ctx;
-        let Some(session) = session else {
-            return Ok(());
-        };
-        let hash = OpaqueToken::presented(session).hash();
-        let record = ctx.store.find_session(hash.as_bytes(), ctx.now()).await?;
-        match record.filter(|r| !r.sid.is_empty()) {
-            Some(record) => {
-                let revoked = ctx.store.end_session(&record.sid, ctx.now()).await?;
-                tracing::info!(revoked, "SSO session ended; its chains revoked");
+        let now = ctx.now();
+        let mut sids: Vec<String> = ends.sid.map(str::to_owned).into_iter().collect();
+        if let Some(cookie) = ends.cookie {
+            let hash = OpaqueToken::presented(cookie).hash();
+            match ctx.store.find_session(hash.as_bytes(), now).await? {
+                Some(record) if !record.sid.is_empty() => sids.push(record.sid),
+                _ => ctx.store.delete_session(hash.as_bytes()).await?,
             }
-            None => ctx.store.delete_session(hash.as_bytes()).await?,
+        }
+        sids.dedup();
+        for sid in sids {
+            let revoked = ctx.store.end_session(&sid, now).await?;
+            tracing::info!(revoked, "SSO session ended; its chains revoked");
         }
         Ok(())
     }
+}
+
+/// The sessions a logout ends: the browser's (its cookie) and the one the hint names.
+struct Ended<'a> {
+    cookie: Option<&'a str>,
+    sid: Option<&'a str>,
 }
 
 /// Bound to the session cookie, which another site cannot read.

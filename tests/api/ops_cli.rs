@@ -180,6 +180,60 @@ async fn mint_prints_tokens_from_the_configured_database_that_a_server_on_it_hon
     assert!(server.terminate().await.status.success());
 }
 
+/// `mint --user --client` (the embedded sample's client): a user access token, an id_token with
+/// `--scope openid`, and a rotating refresh token that a server on the database rotates.
+#[tokio::test]
+async fn mint_for_a_user_and_a_client_prints_a_rotating_refresh_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("shared.db").display());
+    let env = [("UITID_EMULATOR__DATABASE__URL", url)];
+    let client = "5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11";
+    let args = [
+        "mint", "--user", "stiksels", "--client", client, "--scope", "openid", "--json",
+    ];
+
+    let minted = run(&args, &env).await;
+    assert_eq!(minted.code, Some(0), "{}", minted.stderr);
+    let printed: serde_json::Value = serde_json::from_str(&minted.stdout).expect("JSON");
+    let access = Jwt::parse(printed["jwt"].as_str().unwrap()).claims();
+    assert_eq!(access["azp"], client);
+    assert_eq!(access["aud"], serde_json::json!(["https://api.publiq.be"]));
+    let id_token = Jwt::parse(printed["id_token"].as_str().unwrap()).claims();
+    assert_eq!(
+        (id_token["typ"].as_str(), id_token["aud"].as_str()),
+        (Some("ID"), Some(client))
+    );
+    let refresh = printed["refresh"].as_str().unwrap().to_owned();
+    let server = ServerProcess::start(dir.path(), None, &env).await;
+    let refresh_with = |token: String| {
+        let url = format!("{}/realms/uitid/protocol/openid-connect/token", server.base);
+        let form = [
+            ("grant_type", "refresh_token".to_owned()),
+            ("refresh_token", token),
+        ];
+        send(
+            reqwest::Client::new()
+                .post(url)
+                .basic_auth(client, Some("sampleclientsecret"))
+                .form(&form),
+        )
+    };
+    let first = refresh_with(refresh.clone()).await;
+    assert_eq!(first.status(), 200, "{}", server.logs());
+    let answer: serde_json::Value = first.json().await.unwrap();
+    assert_ne!(
+        answer["refresh_token"].as_str(),
+        Some(refresh.as_str()),
+        "it rotated"
+    );
+    assert_eq!(
+        refresh_with(refresh).await.status(),
+        400,
+        "the used one is dead"
+    );
+    assert!(server.terminate().await.status.success());
+}
+
 #[tokio::test]
 async fn healthcheck_exits_0_for_a_ready_server_and_1_after_it_stopped_on_sigterm_with_exit_0() {
     let (dir, config) = server_dir(&Setup::default());
