@@ -26,6 +26,8 @@ mod oauth_code;
 mod oauth_code_bindings;
 mod oauth_control;
 mod oauth_errors;
+mod oauth_rotation;
+mod oauth_rotation_races;
 mod oauth_secrets;
 mod oauth_token;
 mod oob;
