@@ -32,6 +32,7 @@ mod oauth_rotation;
 mod oauth_rotation_races;
 mod oauth_secrets;
 mod oauth_token;
+mod oauth_user_control;
 mod oauth_userinfo;
 mod oob;
 mod process;
