@@ -11,6 +11,9 @@ use crate::support::*;
 /// A client with client credentials only, but a registered redirect URI.
 const NO_CODE_CLIENT: &str = "no-code-grant";
 
+/// A request's pairs, the `error` and `error_description` it gets back, and the case.
+type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str, &'a str);
+
 /// The usual request's pairs with `name` left out.
 fn without<'a>(pairs: &[(&'a str, &'a str)], name: &str) -> Vec<(&'a str, &'a str)> {
     pairs.iter().copied().filter(|(n, _)| *n != name).collect()
@@ -117,7 +120,7 @@ async fn every_later_error_goes_back_with_error_description_state_and_iss() {
     let challenge_error = "Invalid parameter: code_challenge";
     let plus = format!("{}+", &pkce.challenge[..42]);
     #[rustfmt::skip]
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (twice, invalid, "duplicated parameter", "a parameter given twice"),
         (without(&usual, "response_type"), invalid, "Missing parameter: response_type", "no response_type"),
         (with(&usual, "response_type", "token"), "unsupported_response_type", "Client is not allowed to initiate browser login with given response_type.", "the implicit flow"),

@@ -7,6 +7,10 @@ use crate::support::authorize::*;
 use crate::support::oauth::{TOKEN_PATH, assert_oauth_error, client_credentials, post_form};
 use crate::support::*;
 
+/// Whether the code has a challenge, what the exchange sends instead of the right values, the
+/// `error_description`, and the case.
+type Case<'a> = (bool, Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
 /// A code of a logged-in browser, for `client`, with `pkce`'s challenge when given.
 async fn sso_code(browser: &Browser, client: AppClient, pkce: Option<&Pkce>) -> String {
     let query = match pkce {
@@ -28,9 +32,8 @@ async fn each_mismatch_is_invalid_grant_and_uses_the_code_up() {
     let server = TestApp::spawn().await;
     let browser = code_for(&server, CONFIDENTIAL, &[]).await.browser;
     let other_verifier = Pkce::new().verifier;
-    // (with a challenge, what the exchange sends instead of the right values, the text)
     #[rustfmt::skip]
-    let cases: Vec<(bool, Vec<(&str, &str)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (true, vec![("redirect_uri", "https://app.test/other")], "Incorrect redirect_uri", "another redirect_uri"),
         (true, vec![("redirect_uri", "")], "Incorrect redirect_uri", "no redirect_uri"),
         (true, vec![("code_verifier", &other_verifier)], "PKCE verification failed: Code mismatch", "another verifier"),

@@ -80,10 +80,10 @@ async fn redirect_uri_tricks_get_the_error_page_before_and_after_login() {
         (&logged_in, "after login"),
     ] {
         for (client, uris) in tricks {
-            for uri in uris {
+            for &uri in uris {
                 let pkce = Pkce::new();
                 let client = AppClient {
-                    redirect_uri: *uri,
+                    redirect_uri: uri,
                     ..client
                 };
 

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::app::TestApp;
 use super::browser::Browser;
-use super::http::{form_query, header, location, send, text};
+use super::http::{form_query, header, location, text};
 use super::oauth::{TOKEN_PATH, post_form};
 use super::setup::{
     APP_CALLBACK, CLIENT_ID, CLIENT_SECRET, PUBLIC_CALLBACK, PUBLIC_CLIENT, USER_NICK,
@@ -243,16 +243,6 @@ pub fn member(value: &Value, name: &str) -> String {
         .to_owned()
 }
 
-/// `GET /_emulator/refresh-tokens` with `query` (empty or `?...`): the listed rows.
-pub async fn listed_tokens(server: &TestApp, query: &str) -> Vec<Value> {
-    let response = server
-        .get(&format!("/_emulator/refresh-tokens{query}"))
-        .await;
-    assert_eq!(response.status(), 200, "listing refresh tokens{query}");
-    let body: Value = response.json().await.expect("JSON");
-    body["refresh_tokens"].as_array().expect("a list").clone()
-}
-
 /// The authorization endpoint's error page: 400 HTML saying `text`, never a `Location`.
 pub async fn assert_error_page(response: Response, text_shown: &str, case: &str) {
     assert_eq!(response.status(), 400, "{case}");
@@ -304,11 +294,4 @@ pub fn assert_error_redirect(
     let mut without = registered;
     without.set_query(None);
     assert_eq!(callback.target(), without.to_string(), "{case}");
-}
-
-/// `POST /_emulator/clients` with `body`, expecting 201.
-pub async fn create_client(server: &TestApp, body: &Value) {
-    let url = server.url("/_emulator/clients");
-    let created = send(server.api.post(url).json(body)).await;
-    assert_eq!(created.status(), 201, "creating client {body}");
 }
