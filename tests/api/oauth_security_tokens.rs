@@ -1,8 +1,7 @@
-//! Attacks on codes and refresh tokens from RFC 9700 (sections 2.1.1, 4.5, 4.14) and the
-//! Keycloak and Hydra suites (`docs/reliability.md#open-redirects`,
-//! `docs/protocol.md#rotating-refresh-tokens`): code injection, replay and PKCE downgrade fail;
-//! another client's refresh token is refused without harming its chain; and the journal never
-//! holds a code or a token.
+//! Attacks on codes and refresh tokens (RFC 9700 sections 2.1.1, 4.5 and 4.14;
+//! `docs/reliability.md#open-redirects`, `docs/protocol.md#rotating-refresh-tokens`): code
+//! injection, replay and PKCE downgrade fail; another client's refresh token is refused without
+//! harming its chain; and the journal never holds a code or a token.
 
 use serde_json::{Value, json};
 

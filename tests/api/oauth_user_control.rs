@@ -257,3 +257,21 @@ async fn the_journal_names_the_chain_the_rotation_and_the_access_token() {
     let authorize = get_json(&server.api, &server.url(&authorize)).await;
     assert_eq!(authorize["entries"][0]["client"], CLIENT_ID, "{authorize}");
 }
+
+#[tokio::test]
+async fn the_openapi_description_names_the_client_filter_of_the_chain_listing() {
+    let server = TestApp::spawn().await;
+
+    let api = get_json(&server.api, &server.url("/_emulator/openapi.json")).await;
+
+    for method in ["get", "delete"] {
+        let operation = &api["paths"]["/_emulator/refresh-tokens"][method];
+        let parameters = operation["parameters"].as_array().expect("parameters");
+        let names: Vec<&str> = parameters
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(names, ["user", "api_key", "client"], "{method}");
+        assert!(parameters.iter().all(|p| p["in"] == "query"), "{method}");
+    }
+}
