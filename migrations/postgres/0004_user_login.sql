@@ -35,6 +35,7 @@ CREATE TABLE authorization_codes (
 );
 CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at);
 
-ALTER TABLE flows ADD COLUMN authorization TEXT;
+-- Quoted: AUTHORIZATION is a reserved word in PostgreSQL.
+ALTER TABLE flows ADD COLUMN "authorization" TEXT;
 ALTER TABLE sessions ADD COLUMN sid TEXT NOT NULL DEFAULT '';
 CREATE INDEX sessions_by_sid ON sessions (sid);

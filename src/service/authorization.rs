@@ -156,8 +156,12 @@ pub fn error_url(
     with_query(redirect_uri, &members)
 }
 
-/// `uri` with `members` added to its query, existing parameters kept.
+/// `uri` with `members` added to its query, existing parameters kept; with no members, `uri`
+/// exactly (a logout without `state` must not append a bare `?`).
 pub fn with_query(uri: &str, members: &[(&str, &str)]) -> String {
+    if members.is_empty() {
+        return uri.to_owned();
+    }
     match url::Url::parse(uri) {
         Ok(mut url) => {
             url.query_pairs_mut().extend_pairs(members);

@@ -348,8 +348,9 @@ pub(crate) const KEY_COLUMNS: &str =
     "key_hash, name, key_hint, permissions, destinations, configured";
 pub(crate) const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, grants, apis, \
                                          redirect_uris, post_logout_redirect_uris, configured";
+/// `authorization` is a reserved word in PostgreSQL: both backends quote it.
 pub(crate) const FLOW_COLUMNS: &str =
-    "id, destination, api_key_hash, lang, browser_hash, expires_at, authorization";
+    "id, destination, api_key_hash, lang, browser_hash, expires_at, \"authorization\"";
 pub(crate) const SESSION_COLUMNS: &str = "id_hash, user_uid, created_at, expires_at, sid";
 pub(crate) const TOKEN_COLUMNS: &str = "id, user_uid, api_key_hash, created_at, expires_at, \
                                         last_used_at, revoked_at, client_id, rotations, \

@@ -4,7 +4,7 @@
 use crate::support::*;
 
 /// Each value reaches the server exactly as written (it is form-encoded into the query).
-const PARSER_CONFUSION: &[&str] = &[
+pub(crate) const PARSER_CONFUSION: &[&str] = &[
     "https://app.test@evil.test/cb",
     "https://app.test%2F@evil.test",
     "https://app.test.evil.test/cb",

@@ -1,7 +1,7 @@
 //! Three emulator processes on one database behave as one server (`docs/reliability.md#replicas`):
-//! a login on one is refreshed on another, a revocation, a rotated key, a fault, the clock and
-//! new accounts reach all three, a cold start agrees on one key, and a burst spread over them
-//! answers no 5xx.
+//! a login on one is refreshed on another (a user login's code and rotating chain too), a
+//! revocation, a rotated key, a fault, the clock and new accounts reach all three, a cold start
+//! agrees on one key, and a burst spread over them answers no 5xx.
 //!
 //! Every case runs once per backend: `sqlite_*` on three processes sharing one SQLite file,
 //! `postgres_*` on a fresh database of the throwaway PostgreSQL in `tests/common/postgres.rs`.
@@ -40,3 +40,4 @@ mod faults;
 mod keys;
 mod load;
 mod tokens;
+mod user_login;

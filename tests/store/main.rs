@@ -8,7 +8,9 @@
 mod throwaway_postgres;
 
 mod accounts;
+mod chains;
 mod clients;
+mod codes;
 mod faults;
 mod flows;
 mod keys;
@@ -82,6 +84,20 @@ conformance! {
         ids_are_never_handed_out_twice,
         revoking_one_token_says_whether_it_exists_and_was_live,
         revoking_by_filter_counts_only_live_matches,
+    ],
+    codes: [
+        a_code_is_redeemed_once_and_a_replay_revokes_its_chain,
+        unknown_and_expired_codes_are_nothing,
+        of_two_replicas_redeeming_one_code_at_once_exactly_one_gets_it,
+        reset_deletes_codes_and_retired_tokens,
+        pruning_removes_old_codes_and_the_retired_tokens_of_ended_chains,
+    ],
+    chains: [
+        of_two_replicas_rotating_one_token_at_once_exactly_one_wins,
+        a_retired_token_is_found_with_its_chain_as_it_is_now,
+        revoking_a_chain_says_whether_it_was_live_and_why,
+        a_session_chain_is_live_only_for_its_session_and_client_until_it_ends,
+        ending_a_session_revokes_its_chains_but_offline_ones,
     ],
     flows: [
         flows_expire_and_are_taken_once,

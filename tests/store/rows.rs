@@ -1,6 +1,8 @@
 //! Sample rows for the cases: what the services would store, with recognisable values.
 
-use uitid_emulator::store::{ApiKeyRow, ClientRow, FaultRow, NewRefreshToken, UserRow};
+use uitid_emulator::store::{
+    ApiKeyRow, ClientRow, CodeRecord, FaultRow, NewChain, NewRefreshToken, UserRow,
+};
 
 /// A 32-byte hash whose bytes are all `byte`.
 pub fn hash(byte: u8) -> [u8; 32] {
@@ -67,5 +69,38 @@ pub fn fault(route: &str, times: i64) -> FaultRow {
         breaks_token: false,
         created_at: 1_000,
         client_id: None,
+    }
+}
+
+/// An authorization code (hash of `byte`s) of client `c1` for `u1` in session `s1`, logged in at
+/// 1,000, until `expires_at`.
+pub fn code(byte: u8, expires_at: i64) -> CodeRecord {
+    CodeRecord {
+        code_hash: hash(byte).to_vec(),
+        client_id: "c1".to_owned(),
+        redirect_uri: "https://app.example.test/cb".to_owned(),
+        code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned()),
+        nonce: Some("n-0S6".to_owned()),
+        scope: "openid profile email".to_owned(),
+        user_uid: "u1".to_owned(),
+        sid: "s1".to_owned(),
+        auth_time: 1_000,
+        expires_at,
+    }
+}
+
+/// A chain whose current token is the hash of `byte`s, of client `c1` for `u1` in session
+/// `sid`, granted `scope`, made at 1,000 and ending at `expires_at`.
+pub fn chain(byte: u8, sid: &str, scope: &str, expires_at: i64) -> NewChain {
+    NewChain {
+        token_hash: hash(byte),
+        user_uid: "u1".to_owned(),
+        client_id: "c1".to_owned(),
+        sid: sid.to_owned(),
+        scope: scope.to_owned(),
+        nonce: None,
+        auth_time: 1_000,
+        created_at: 1_000,
+        expires_at,
     }
 }

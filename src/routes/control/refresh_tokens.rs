@@ -49,7 +49,7 @@ struct Revoked {
     revoked: u64,
 }
 
-/// List refresh tokens, optionally of one user and/or key.
+/// List refresh tokens and chains, optionally of one user, key and/or client.
 #[utoipa::path(get, path = "/_emulator/refresh-tokens", tag = "refresh-tokens",
     operation_id = "list_refresh_tokens",
     params(
@@ -60,8 +60,8 @@ struct Revoked {
     responses(
         (status = 200, description = "Matching refresh tokens", body = RefreshTokenList),
         (status = 400, description = "A query parameter given twice", body = ControlErrorBody),
-        (status = 404, description = "Unknown user or key (field user or api_key)",
-            body = ControlErrorBody),
+        (status = 404, description = "Unknown user, key or client (field user, api_key or \
+            client)", body = ControlErrorBody),
     ))]
 async fn list(
     State(state): State<AppState>,
@@ -90,7 +90,7 @@ async fn revoke_one(
     Ok(Json(Revoked { revoked }))
 }
 
-/// Revoke every live refresh token of a user and/or key.
+/// Revoke every live refresh token and chain of a user, key and/or client.
 #[utoipa::path(delete, path = "/_emulator/refresh-tokens", tag = "refresh-tokens",
     operation_id = "revoke_refresh_tokens",
     params(
@@ -100,10 +100,10 @@ async fn revoke_one(
     ),
     responses(
         (status = 200, description = "How many were revoked", body = Revoked),
-        (status = 400, description = "Neither user nor api_key given (field user), or a query \
-            parameter given twice", body = ControlErrorBody),
-        (status = 404, description = "Unknown user or key (field user or api_key)",
-            body = ControlErrorBody),
+        (status = 400, description = "None of user, api_key or client given (field user), or a \
+            query parameter given twice", body = ControlErrorBody),
+        (status = 404, description = "Unknown user, key or client (field user, api_key or \
+            client)", body = ControlErrorBody),
     ))]
 async fn revoke_all(
     State(state): State<AppState>,

@@ -18,7 +18,7 @@ impl PgStore {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO flows (id, kind, destination, api_key_hash, lang, browser_hash,
-                                created_at, expires_at, authorization)
+                                created_at, expires_at, \"authorization\")
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&flow.id)

@@ -19,7 +19,7 @@ impl SqliteStore {
     ) -> sqlx::Result<()> {
         sqlx::query(
             "INSERT INTO flows (id, kind, destination, api_key_hash, lang, browser_hash,
-                                created_at, expires_at, authorization)
+                                created_at, expires_at, \"authorization\")
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&flow.id)

@@ -100,6 +100,13 @@ impl Browser {
         send(self.client.post(self.url("/login")).form(fields)).await
     }
 
+    /// Posts `body`, already form-encoded, to `path_or_url` as a browser submits a form.
+    pub async fn post(&self, path_or_url: &str, body: &str) -> Response {
+        let request = self.client.post(self.url(path_or_url));
+        let request = request.header("content-type", "application/x-www-form-urlencoded");
+        send(request.body(body.to_owned())).await
+    }
+
     pub async fn submit_login(&self, form: &LoginForm, username: &str, password: &str) -> Response {
         self.submit(&[
             ("flow", &form.flow),
@@ -176,7 +183,8 @@ impl Tokens {
     }
 }
 
-fn hidden_input(html: &str, name: &str) -> String {
+/// The value of the hidden input `name` of a page's form.
+pub fn hidden_input(html: &str, name: &str) -> String {
     let marker = format!(r#"name="{name}" value=""#);
     let start = html
         .find(&marker)

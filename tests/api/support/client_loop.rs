@@ -140,3 +140,20 @@ pub async fn assert_control_error(
         "{case}: {body}"
     );
 }
+
+/// `GET /_emulator/refresh-tokens` with `query` (empty or `?...`): the listed rows.
+pub async fn listed_tokens(server: &TestApp, query: &str) -> Vec<Value> {
+    let response = server
+        .get(&format!("/_emulator/refresh-tokens{query}"))
+        .await;
+    assert_eq!(response.status(), 200, "listing refresh tokens{query}");
+    let body: Value = response.json().await.expect("JSON");
+    body["refresh_tokens"].as_array().expect("a list").clone()
+}
+
+/// `POST /_emulator/clients` with `body`, expecting 201.
+pub async fn create_client(server: &TestApp, body: &Value) {
+    let url = server.url("/_emulator/clients");
+    let created = send(server.api.post(url).json(body)).await;
+    assert_eq!(created.status(), 201, "creating client {body}");
+}

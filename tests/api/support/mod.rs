@@ -4,9 +4,11 @@
 //! `docs/protocol.md` promises ([`docs`]), an independent JWT verifier ([`jwt`]) and forger
 //! ([`forge`], with the realm's token shapes in [`realm_tokens`]), an Entry API stand-in for the
 //! gateway ([`upstream_stub`]), the built binary ([`process`]), HTTP over raw TCP ([`raw_http`])
-//! and HTTPS clients ([`tls`]). Test modules take it all with `use crate::support::*`.
+//! and HTTPS clients ([`tls`]); user login on the OAuth2 realm is in [`authorize`], next to the
+//! token endpoint's [`oauth`]. Test modules take it all with `use crate::support::*`.
 
 pub mod app;
+pub mod authorize;
 pub mod browser;
 pub mod client_loop;
 pub mod database;

@@ -32,8 +32,12 @@ pub const CLIENT_NAME: &str = "Test integration";
 /// A confidential client with client credentials only and no `entry`.
 pub const CLIENT_WITHOUT_ENTRY: &str = "a9b8c7d6-0000-4e5f-8a9b-0c1d2e3f4a5b";
 pub const CLIENT_WITHOUT_ENTRY_SECRET: &str = "noEntrySecret7";
-/// A public client (no secret, authorization code only).
+/// Where [`CLIENT_ID`] may send the browser after logout.
+pub const APP_LOGGED_OUT: &str = "https://app.test/logged-out";
+/// A public client (no secret; authorization code with PKCE, and refresh).
 pub const PUBLIC_CLIENT: &str = "public-test-client";
+/// The public client's redirect URI: loopback, so any port is accepted.
+pub const PUBLIC_CALLBACK: &str = "http://localhost/callback";
 pub const MISSING_DESTINATION: &str =
     "Request does not contain a destination parameter to redirect to after login.";
 
@@ -168,6 +172,7 @@ name = "{CLIENT_NAME}"
 grants = ["client_credentials", "authorization_code", "refresh_token"]
 apis = ["entry", "sapi"]
 redirect_uris = ["{APP_CALLBACK}"]
+post_logout_redirect_uris = ["{APP_LOGGED_OUT}"]
 [[clients]]
 client_id = "{CLIENT_WITHOUT_ENTRY}"
 secret = "{CLIENT_WITHOUT_ENTRY_SECRET}"
@@ -178,7 +183,7 @@ apis = ["sapi"]
 client_id = "{PUBLIC_CLIENT}"
 name = "Test single-page app"
 grants = ["authorization_code", "refresh_token"]
-redirect_uris = ["http://localhost/callback"]
+redirect_uris = ["{PUBLIC_CALLBACK}"]
 public = true
 
 [[users]]
