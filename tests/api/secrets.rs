@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::support::authorize::{CONFIDENTIAL, code_for, exchange_code, member, refreshed};
 use crate::support::*;
 
 /// Everything secret the flows below handed out, with a name for the failure message.
@@ -83,6 +84,7 @@ async fn the_database_files_never_hold_a_token_session_id_or_api_key_in_clear() 
         "the session id",
         &browser.cookie(SESSION_COOKIE).expect("a session"),
     );
+    add_user_login_secrets(&app, &mut secrets).await;
     let database = app.database_path();
 
     let while_running = database_files(&database);
@@ -107,4 +109,25 @@ async fn the_database_files_never_hold_a_token_session_id_or_api_key_in_clear() 
     );
     assert_no_secret_in(&while_running, &secrets, "while running");
     assert_no_secret_in(&after_stop, &secrets, "after a graceful stop");
+}
+
+/// The realm's user login (`docs/protocol.md#user-login`): its code, the chain's first and
+/// rotated refresh tokens, the access token and id_token, and the client's secret.
+async fn add_user_login_secrets(app: &TestApp, secrets: &mut Secrets) {
+    secrets.add("a client secret", CLIENT_SECRET);
+    let issued = code_for(app, CONFIDENTIAL, &[("scope", "openid")]).await;
+    secrets.add("an authorization code", &issued.code);
+    let verifier = Some(issued.pkce.verifier.as_str());
+    let response = exchange_code(app, CONFIDENTIAL, &issued.code, verifier).await;
+    assert_eq!(response.status(), 200, "the code is exchanged");
+    let tokens: serde_json::Value = response.json().await.expect("JSON");
+    let first = member(&tokens, "refresh_token");
+    secrets.add("a chain's first refresh token", &first);
+    secrets.add_jwt("a user access token", &member(&tokens, "access_token"));
+    secrets.add_jwt("an id_token", &member(&tokens, "id_token"));
+    let rotated = refreshed(app, CONFIDENTIAL, &first).await;
+    secrets.add(
+        "a rotated refresh token",
+        &member(&rotated, "refresh_token"),
+    );
 }
