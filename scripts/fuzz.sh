@@ -7,7 +7,10 @@
 #   control   the control plane against the GET /_emulator/openapi.json it serves;
 #   provider  the provider routes and /user against docs/provider-openapi.json;
 #   client    the same as a known client: the sample API key, a refresh token and an access token
-#             minted for it, so the 200 answers of /refresh and /user are checked too.
+#             minted for it, so the 200 answers of /refresh and /user are checked too; and the
+#             sample OAuth2 client: its credentials at the token, introspection and revocation
+#             endpoints, its redirect URI and an id_token at the authorization and logout
+#             endpoints, and a user access token minted for it at userinfo.
 # The control plane has a server of its own because the faults it queues make the provider routes
 # misbehave on purpose. Needs `st` (PyPI schemathesis) in $UITID_FUZZ_VENV/bin (default
 # ~/.cache/uitid-emulator/fuzz-venv) or on the PATH; .ci/provision.sh installs it.
@@ -121,19 +124,44 @@ fuzz_provider() {
   fuzz provider run "$repo/docs/provider-openapi.json" --url "$base"
 }
 
-# The sample key from config/default.toml, and tokens minted for it through the control plane:
-# pinned, while everything else is still generated.
+# The sample key and the sample OAuth2 client from config/default.toml, and tokens minted for them
+# through the control plane: pinned, while everything else is still generated.
 fuzz_client() {
-  local key=sample-key-with-refresh minted jwt refresh
+  local key=sample-key-with-refresh client=5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11
+  local secret=sampleclientsecret minted jwt refresh realm user_jwt id_token basic
   minted=$(curl -sf -X POST "$base/_emulator/tokens" \
     -d "{\"user\":\"stiksels\",\"api_key\":\"$key\"}") || return 1
   jwt=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["jwt"])' <<<"$minted") || return 1
   refresh=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh"])' <<<"$minted") \
     || return 1
-  printf '[parameters]\n"query.apiKey" = "%s"\n"query.refresh" = "%s"\n' "$key" "$refresh" \
-    >"$work/client.toml"
+  realm=$(curl -sf -X POST "$base/_emulator/tokens" \
+    -d "{\"user\":\"stiksels\",\"client\":\"$client\",\"scope\":\"openid\"}") \
+    || return 1
+  user_jwt=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["jwt"])' <<<"$realm") \
+    || return 1
+  id_token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id_token"])' <<<"$realm") \
+    || return 1
+  basic=$(printf '%s:%s' "$client" "$secret" | base64 | tr -d '\n')
+  cat >"$work/client.toml" <<EOF
+headers = { Authorization = "Bearer $jwt" }
+
+[parameters]
+"query.apiKey" = "$key"
+"query.refresh" = "$refresh"
+"query.client_id" = "$client"
+"query.redirect_uri" = "http://localhost:3000/callback"
+"query.id_token_hint" = "$id_token"
+
+[[operations]]
+include-operation-id = ["userinfo", "userinfo_post"]
+headers = { Authorization = "Bearer $user_jwt" }
+
+[[operations]]
+include-operation-id = ["realm_token", "auth0_token", "introspect", "revoke"]
+headers = { Authorization = "Basic $basic" }
+EOF
   fuzz client --config-file "$work/client.toml" run "$repo/docs/provider-openapi.json" \
-    --url "$base" -H "Authorization: Bearer $jwt"
+    --url "$base"
 }
 
 for name in "${runs[@]}"; do

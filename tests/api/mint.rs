@@ -82,6 +82,29 @@ async fn an_expired_token_is_refused_by_the_entry_api_as_expired() {
     assert_problem(response, 401, EXPIRED, "minted expired").await;
 }
 
+/// Extra claims may set any `exp`: the largest one never expires. The expiry check overflowed on
+/// it, a 500 at `/user`, userinfo and introspection (found while describing the realm for
+/// `docs/reliability.md#schema-fuzzing`).
+#[tokio::test]
+async fn the_largest_exp_never_expires_instead_of_overflowing() {
+    let server = server("").await;
+    let far = json!({"exp": i64::MAX});
+
+    let v1 = mint(&server, json!({"user": "stiksels", "claims": far})).await;
+    let realm = mint(
+        &server,
+        json!({"user": "stiksels", "client": CLIENT_ID, "claims": far}),
+    )
+    .await;
+
+    let response = user_with(&server, v1["jwt"].as_str().unwrap()).await;
+    assert_eq!(response.status(), 200, "/user");
+    let userinfo = server.url("/realms/uitid/protocol/openid-connect/userinfo");
+    let bearer = realm["jwt"].as_str().unwrap();
+    let response = send(server.api.get(userinfo).bearer_auth(bearer)).await;
+    assert_eq!(response.status(), 200, "userinfo");
+}
+
 #[tokio::test]
 async fn a_refresh_token_comes_only_with_a_key_that_may_refresh_and_it_works() {
     let server = server("").await;

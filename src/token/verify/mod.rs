@@ -97,8 +97,10 @@ pub fn check(
     }
     let exp = claims.get("exp").and_then(Value::as_i64);
     let nbf = claims.get("nbf").and_then(Value::as_i64);
-    if exp.is_some_and(|exp| now > exp + LEEWAY_SECONDS)
-        || nbf.is_some_and(|nbf| now + LEEWAY_SECONDS < nbf)
+    // Saturating: a validly signed token may carry any number (`POST /_emulator/tokens` with
+    // `claims`), and `i64::MAX` means "never expires", not an overflow.
+    if exp.is_some_and(|exp| now > exp.saturating_add(LEEWAY_SECONDS))
+        || nbf.is_some_and(|nbf| now.saturating_add(LEEWAY_SECONDS) < nbf)
     {
         return Err(Refusal::Expired);
     }

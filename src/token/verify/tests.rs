@@ -162,6 +162,10 @@ fn exp_and_nbf_are_checked_against_the_emulator_clock_with_30_seconds_of_leeway(
         (json!({"nbf": NOW + LEEWAY_SECONDS + 1}), expired, "usable in 31 s"),
         (json!({"nbf": NOW + LEEWAY_SECONDS}), Ok(()), "usable in 30 s: within the leeway"),
         (json!({"nbf": null}), Ok(()), "no nbf"),
+        (json!({"exp": i64::MAX}), Ok(()), "the largest exp: no overflow"),
+        (json!({"exp": i64::MIN}), expired, "the smallest exp"),
+        (json!({"nbf": i64::MAX}), expired, "the largest nbf"),
+        (json!({"nbf": i64::MIN}), Ok(()), "the smallest nbf"),
     ];
     assert_changed_claims(cases);
 }

@@ -25,7 +25,8 @@ pub fn documented_control_routes() -> BTreeSet<Route> {
 /// The provider and Entry API routes of the overview's roles table (`docs/protocol.md#overview`):
 /// every row but the control plane's and operations', whose third cell lists the routes as code
 /// spans, `GET` unless noted (`` `GET` and `POST /login` ``: a bare method applies to the next
-/// path too).
+/// path too). A path written `.../token` is under the realm's endpoints, as the realm's sections
+/// abbreviate them (`docs/protocol.md#oauth2-realm`).
 pub fn documented_provider_routes() -> BTreeSet<Route> {
     let mut routes = BTreeSet::new();
     for row in table_rows("overview") {
@@ -43,6 +44,10 @@ pub fn documented_provider_routes() -> BTreeSet<Route> {
                     continue;
                 }
             };
+            let path = match path.strip_prefix("...") {
+                Some(rest) => format!("{REALM_ENDPOINTS}{rest}"),
+                None => path,
+            };
             for method in pending.drain(..).chain([method]) {
                 routes.insert((method, path.clone()));
             }
@@ -51,6 +56,9 @@ pub fn documented_provider_routes() -> BTreeSet<Route> {
     }
     routes
 }
+
+/// Where the realm's OpenID Connect endpoints live; `...` in the docs.
+const REALM_ENDPOINTS: &str = "/realms/uitid/protocol/openid-connect";
 
 /// The rows of the first table after `<a id="{anchor}">` in `docs/protocol.md`, without the
 /// header and its `|---|` line.
