@@ -14,8 +14,7 @@ impl TokenEndpointService {
     pub async fn introspect(&self, request: &TokenRequest) -> Result<Value, OAuthError> {
         let ctx = &self.ctx;
         let client = self.authenticate(request)?;
-        let token = param(request, "token")
-            .ok_or_else(|| OAuthError::InvalidRequest("Missing parameter: token".into()))?;
+        let token = token_param(request)?;
         let inactive = json!({"active": false});
         if let Ok(live) = ctx.live_realm_token(token).await? {
             let own = live.claims.get("azp").and_then(Value::as_str) == Some(&client.client_id);
@@ -52,8 +51,7 @@ impl TokenEndpointService {
     pub async fn revoke(&self, request: &TokenRequest) -> Result<(), OAuthError> {
         let ctx = &self.ctx;
         let client = self.authenticate(request)?;
-        let token = param(request, "token")
-            .ok_or_else(|| OAuthError::InvalidRequest("Missing parameter: token".into()))?;
+        let token = token_param(request)?;
         let hash = OpaqueToken::presented(token).hash();
         let chain = match ctx.store.find_chain(hash.as_bytes()).await? {
             Some(chain) => Some(chain),
@@ -71,4 +69,14 @@ impl TokenEndpointService {
         tracing::info!(chain = chain.id, client = %client.client_id, "refresh-token chain revoked by its client");
         Ok(())
     }
+}
+
+/// The one `token` parameter: missing, or any parameter given twice (RFC 6749 section 3.2, as
+/// at the token endpoint), is `invalid_request`.
+fn token_param(request: &TokenRequest) -> Result<&str, OAuthError> {
+    if request.duplicated {
+        return Err(OAuthError::InvalidRequest("duplicated parameter".into()));
+    }
+    param(request, "token")
+        .ok_or_else(|| OAuthError::InvalidRequest("Missing parameter: token".into()))
 }

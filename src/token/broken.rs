@@ -40,11 +40,12 @@ impl TokenService {
             BrokenToken::Expired => {
                 let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(now);
                 // Ran out a minute before the Entry API's leeway would cover it.
-                let new_exp = now - LEEWAY_SECONDS - 60;
-                let shift = new_exp - exp;
+                let new_exp = now.saturating_sub(LEEWAY_SECONDS + 60);
+                // Saturating: minted or configured claims may hold any 64-bit value.
+                let shift = new_exp.saturating_sub(exp);
                 for name in ["iat", "nbf", "auth_time"] {
                     if let Some(t) = claims.get(name).and_then(Value::as_i64) {
-                        claims.insert(name.to_owned(), Value::from(t + shift));
+                        claims.insert(name.to_owned(), Value::from(t.saturating_add(shift)));
                     }
                 }
                 claims.insert("exp".to_owned(), Value::from(new_exp));

@@ -99,7 +99,7 @@ async fn other_clients_unknown_retired_and_revoked_tokens_are_inactive() {
 }
 
 #[tokio::test]
-async fn introspection_and_revocation_need_client_authentication() {
+async fn introspection_and_revocation_need_client_authentication_and_one_token() {
     let server = TestApp::spawn().await;
     let invalid = "Invalid client or Invalid client credentials";
     for path in [INTROSPECT_PATH, REVOKE_PATH] {
@@ -111,11 +111,16 @@ async fn introspection_and_revocation_need_client_authentication() {
         ];
         let wrong = post_form(&server, path, &wrong).await;
         let missing = post_form(&server, path, &CONFIDENTIAL.credentials()).await;
+        let mut twice = vec![("token", "a"), ("token", "b")];
+        twice.extend(CONFIDENTIAL.credentials());
+        let twice = post_form(&server, path, &twice).await;
 
         assert_oauth_error(anonymous, 401, "invalid_client", invalid, path).await;
         assert_oauth_error(wrong, 401, "invalid_client", invalid, path).await;
         let why = "Missing parameter: token";
         assert_oauth_error(missing, 400, "invalid_request", why, path).await;
+        let why = "duplicated parameter";
+        assert_oauth_error(twice, 400, "invalid_request", why, path).await;
     }
 }
 
