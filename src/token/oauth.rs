@@ -1,7 +1,7 @@
 //! Access tokens of the OAuth2 realm `uitid` (`docs/protocol.md#oauth2-tokens`): client access
 //! tokens of the client-credentials grant, with their claims in upstream's order.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::claims::members;
 use super::{AccessOptions, LEEWAY_SECONDS, TokenService};
@@ -29,15 +29,9 @@ impl TokenService {
         now: i64,
         options: &AccessOptions,
     ) -> anyhow::Result<IssuedAccess> {
-        let ttl = options.ttl.unwrap_or(self.oauth_access_ttl).as_secs() as i64;
-        // Like the JWT provider's "expired": past the Entry API's leeway by a minute.
-        let iat = if options.expired {
-            now - ttl - LEEWAY_SECONDS - 60
-        } else {
-            now
-        };
+        let (iat, ttl) = self.realm_access_time(now, options);
         let jti = uuid::Uuid::new_v4().to_string();
-        let mut claims = members(json!({
+        let claims = members(json!({
             "exp": iat + ttl,
             "iat": iat,
             "jti": jti,
@@ -50,14 +44,39 @@ impl TokenService {
             PUBLIQ_APIS: client.publiq_apis(),
             CLIENT_NAME: client.name,
         }));
+        crate::metrics::token_issued("client_access");
+        self.sign_realm_access(claims, options, ttl)
+    }
+
+    /// `iat` and lifetime of a realm access token issued at `now`: `[oauth] access_ttl` unless
+    /// the options say otherwise; an "expired" one is past the Entry API's leeway by a minute,
+    /// like the JWT provider's.
+    pub(super) fn realm_access_time(&self, now: i64, options: &AccessOptions) -> (i64, i64) {
+        let ttl = options.ttl.unwrap_or(self.oauth_access_ttl).as_secs() as i64;
+        let iat = if options.expired {
+            now.saturating_sub(ttl + LEEWAY_SECONDS + 60)
+        } else {
+            now
+        };
+        (iat, ttl)
+    }
+
+    /// Adds the options' claims (an existing one keeps its place) and signs; the `jti` the
+    /// journal names is the token's own, also when a minted claim replaced it.
+    pub(super) fn sign_realm_access(
+        &self,
+        mut claims: Map<String, Value>,
+        options: &AccessOptions,
+        ttl: i64,
+    ) -> anyhow::Result<IssuedAccess> {
         for (name, value) in &options.claims {
             claims.insert(name.clone(), value.clone());
         }
-        crate::metrics::token_issued("client_access");
         let jwt = self.sign_realm_token(&claims)?;
         let jti = match claims.get("jti") {
             Some(Value::String(jti)) => jti.clone(),
-            _ => jti,
+            Some(other) => other.to_string(),
+            None => String::new(),
         };
         Ok(IssuedAccess {
             jwt,

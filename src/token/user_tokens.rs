@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::claims::members;
 use super::oauth::{CLIENT_NAME, IssuedAccess, PUBLIQ_APIS};
-use super::{AccessOptions, LEEWAY_SECONDS, TokenService, json as token_json, sign};
+use super::{AccessOptions, TokenService, json as token_json, sign};
 use crate::model::{OAuthClient, User};
 use crate::secret::TokenHash;
 
@@ -40,15 +40,9 @@ impl TokenService {
         now: i64,
         options: &AccessOptions,
     ) -> anyhow::Result<IssuedAccess> {
-        let ttl = options.ttl.unwrap_or(self.oauth_access_ttl).as_secs() as i64;
-        // Like the JWT provider's "expired": past the Entry API's leeway by a minute.
-        let iat = if options.expired {
-            now - ttl - LEEWAY_SECONDS - 60
-        } else {
-            now
-        };
+        let (iat, ttl) = self.realm_access_time(now, options);
         let jti = uuid::Uuid::new_v4().to_string();
-        let mut claims = members(json!({
+        let claims = members(json!({
             "exp": iat + ttl,
             "iat": iat,
             "auth_time": login.auth_time,
@@ -65,20 +59,8 @@ impl TokenService {
             "https://publiq.be/email": user.email,
             "https://publiq.be/uitidv1id": user.uid,
         }));
-        for (name, value) in &options.claims {
-            claims.insert(name.clone(), value.clone());
-        }
         crate::metrics::token_issued("user_access");
-        let jwt = self.sign_realm_token(&claims)?;
-        let jti = match claims.get("jti") {
-            Some(Value::String(jti)) => jti.clone(),
-            _ => jti,
-        };
-        Ok(IssuedAccess {
-            jwt,
-            jti,
-            expires_in: ttl,
-        })
+        self.sign_realm_access(claims, options, ttl)
     }
 
     /// The id_token of a login (`openid` scope): the keycloak profile's claims with `aud` =

@@ -80,16 +80,9 @@ async fn without_openid_there_is_no_id_token() {
 async fn the_user_access_token_has_upstreams_claims_in_order_and_verifies_through_the_jwks() {
     let server = TestApp::spawn().await;
     let issued = code_for(&server, CONFIDENTIAL, &[("scope", "openid")]).await;
-    let body: Value = exchange_code(
-        &server,
-        CONFIDENTIAL,
-        &issued.code,
-        Some(&issued.pkce.verifier),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let verifier = Some(issued.pkce.verifier.as_str());
+    let response = exchange_code(&server, CONFIDENTIAL, &issued.code, verifier).await;
+    let body: Value = response.json().await.unwrap();
     let token = member(&body, "access_token");
 
     let jwt = Jwt::parse(&token);
@@ -138,17 +131,7 @@ async fn the_user_access_token_has_upstreams_claims_in_order_and_verifies_throug
 async fn the_id_token_is_for_the_client_echoes_the_nonce_and_hashes_the_access_token() {
     let server = TestApp::spawn().await;
     let extra = [("scope", "openid"), ("nonce", "n-0S6_WzA2Mj")];
-    let issued = code_for(&server, CONFIDENTIAL, &extra).await;
-    let body: Value = exchange_code(
-        &server,
-        CONFIDENTIAL,
-        &issued.code,
-        Some(&issued.pkce.verifier),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let body = log_in_with(&server, CONFIDENTIAL, &extra).await;
     let id_token = member(&body, "id_token");
 
     let jwt = Jwt::parse(&id_token);

@@ -215,7 +215,12 @@ pub async fn exchange_code(
 
 /// A form login for `client` with `scope`, exchanged: the token endpoint's JSON.
 pub async fn log_in_for_tokens(server: &TestApp, client: AppClient, scope: &str) -> Value {
-    let issued = code_for(server, client, &[("scope", scope)]).await;
+    log_in_with(server, client, &[("scope", scope)]).await
+}
+
+/// A form login for `client` whose request adds `extra`, exchanged: the token endpoint's JSON.
+pub async fn log_in_with(server: &TestApp, client: AppClient, extra: &[(&str, &str)]) -> Value {
+    let issued = code_for(server, client, extra).await;
     let response = exchange_code(server, client, &issued.code, Some(&issued.pkce.verifier)).await;
     assert_eq!(response.status(), 200, "the code is exchanged");
     response.json().await.expect("the token answer is JSON")
