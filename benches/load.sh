@@ -46,20 +46,47 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic $basic"
 LUA
 
+# Rotating refresh tokens: 16 chains of the sample client, one per wrk thread and connection,
+# so each thread refreshes its own chain in turn and keeps the newest token (a shared token
+# would be a reuse and revoke its chain: docs/protocol.md#rotating-refresh-tokens). Each run
+# gets new chains: the tokens a run started with are dead after it.
+mint_chains() {
+  for _ in $(seq 16); do
+    curl -s "$base/_emulator/tokens" -H 'content-type: application/json' \
+      -d '{"user": "stiksels", "client": "5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11"}' |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["refresh"])'
+  done >"$work/chains.txt"
+}
+cat >"$work/rotation.lua" <<LUA
+local chains, next_chain = {}, 0
+for line in io.lines("$work/chains.txt") do chains[#chains + 1] = line end
+function setup(thread) next_chain = next_chain + 1; thread:set("refresh", chains[next_chain]) end
+function request()
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Authorization"] = "Basic $basic"}, "grant_type=refresh_token&refresh_token=" .. refresh)
+end
+function response(status, headers, body)
+  if status == 200 then refresh = body:match('"refresh_token":"([^"]+)"') end
+end
+LUA
+
 declare -A paths=(
   [live]="/health/live"
   [refresh]="/refresh?apiKey=$key&refresh=$refresh"
   [user]="/user"
   [connect]="/connect?apiKey=$key&destination=http://localhost/cb"
   [token]="/realms/uitid/protocol/openid-connect/token"
+  [rotation]="/realms/uitid/protocol/openid-connect/token"
 )
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A result
-for name in live refresh user connect token; do
+for name in live refresh user connect token rotation; do
   rates=()
   for _ in $(seq "$runs"); do
-    script=(); [[ $name == user || $name == token ]] && script=(-s "$work/$name.lua")
-    out=$(wrk -t2 -c64 -d"${seconds}s" --latency "${script[@]}" "$base${paths[$name]}")
+    script=(); [[ $name == user || $name == token || $name == rotation ]] && script=(-s "$work/$name.lua")
+    load=(-t2 -c64)
+    if [[ $name == rotation ]]; then load=(-t16 -c16); mint_chains; fi
+    out=$(wrk "${load[@]}" -d"${seconds}s" --latency "${script[@]}" "$base${paths[$name]}")
     if grep -q "Non-2xx or 3xx" <<<"$out"; then echo "$name: errors seen" >&2; grep -E "Non-2xx|Socket" <<<"$out" >&2; fi
     rates+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
     p50=$(awk '/ 50%/ {print $2}' <<<"$out"); p99=$(awk '/ 99%/ {print $2}' <<<"$out")
@@ -68,7 +95,7 @@ for name in live refresh user connect token; do
   printf '%-8s median %10s req/s  (runs: %s; last run p50 %s, p99 %s)\n' \
     "$name" "${result[$name]}" "${rates[*]}" "$p50" "$p99"
 done
-for name in refresh user connect token; do
+for name in refresh user connect token rotation; do
   awk -v a="${result[$name]}" -v b="${result[live]}" -v n="$name" \
     'BEGIN {printf "%-8s / live ceiling = %.3f\n", n, a / b}'
 done

@@ -81,10 +81,8 @@ impl AuthorizeService {
             self.sso_session(input.session).await?
         };
         if let Some((user, sid, auth_time)) = logged_in {
-            let issued = ctx.new_code(&request, &user.uid, &sid, auth_time);
-            ctx.store.insert_code(&issued.record).await?;
             return Ok(AuthorizeOutcome::Redirect {
-                url: ctx.code_response(&request, &issued.code, &sid),
+                url: ctx.issue_code(&request, &user.uid, &sid, auth_time).await?,
                 user: user.uid.clone(),
                 client: client_id,
             });
@@ -132,10 +130,9 @@ impl AuthorizeService {
             .user(user)
             .or_else(|| directory.user_by_login(user)))
         .ok_or_else(|| AuthorizeError::Page(format!("no user {user:?}")))?;
-        let sid = new_sid();
-        let issued = ctx.new_code(&request, &user.uid, &sid, ctx.now());
-        ctx.store.insert_code(&issued.record).await?;
-        Ok(ctx.code_response(&request, &issued.code, &sid))
+        Ok(ctx
+            .issue_code(&request, &user.uid, &new_sid(), ctx.now())
+            .await?)
     }
 
     /// The user, sid and login time of the browser's live SSO session.

@@ -3,6 +3,7 @@
 
 use super::Context;
 use super::authorization::{AuthorizationRequest, with_query};
+use crate::error::Failure;
 use crate::secret::OpaqueToken;
 use crate::store::CodeRecord;
 
@@ -38,6 +39,20 @@ impl Context {
             expires_at: self.now() + CODE_TTL_SECONDS,
         };
         IssuedCode { code, record }
+    }
+
+    /// Issues and stores a code for a login that needed no form (SSO, headless, tests);
+    /// answers the authorization response that carries it.
+    pub(crate) async fn issue_code(
+        &self,
+        request: &AuthorizationRequest,
+        user_uid: &str,
+        sid: &str,
+        auth_time: i64,
+    ) -> Result<String, Failure> {
+        let issued = self.new_code(request, user_uid, sid, auth_time);
+        self.store.insert_code(&issued.record).await?;
+        Ok(self.code_response(request, &issued.code, sid))
     }
 
     /// The successful authorization response: `code`, `state`, `session_state`, `iss`.
