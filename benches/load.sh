@@ -46,16 +46,20 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic $basic"
 LUA
 
-# Rotating refresh tokens: 16 chains of the sample client, one per wrk thread and connection,
+# Rotating refresh tokens: 64 chains of the sample client, one per wrk thread and connection,
 # so each thread refreshes its own chain in turn and keeps the newest token (a shared token
 # would be a reuse and revoke its chain: docs/protocol.md#rotating-refresh-tokens). Each run
 # gets new chains: the tokens a run started with are dead after it.
 mint_chains() {
-  for _ in $(seq 16); do
-    curl -s "$base/_emulator/tokens" -H 'content-type: application/json' \
-      -d '{"user": "stiksels", "client": "5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11"}' |
-      python3 -c 'import json, sys; print(json.load(sys.stdin)["refresh"])'
-  done >"$work/chains.txt"
+  python3 - "$base" >"$work/chains.txt" <<'PY'
+import json, sys, urllib.request
+body = json.dumps({"user": "stiksels", "client": "5f1c7a38-1b8e-4f6d-9a53-0d3c2b7e9a11"}).encode()
+for _ in range(64):
+    request = urllib.request.Request(sys.argv[1] + "/_emulator/tokens", data=body,
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:  # raises, with the status
+        print(json.load(answer)["refresh"])
+PY
 }
 cat >"$work/rotation.lua" <<LUA
 local chains, next_chain = {}, 0
@@ -85,7 +89,7 @@ for name in live refresh user connect token rotation; do
   for _ in $(seq "$runs"); do
     script=(); [[ $name == user || $name == token || $name == rotation ]] && script=(-s "$work/$name.lua")
     load=(-t2 -c64)
-    if [[ $name == rotation ]]; then load=(-t16 -c16); mint_chains; fi
+    if [[ $name == rotation ]]; then load=(-t64 -c64); mint_chains; fi
     out=$(wrk "${load[@]}" -d"${seconds}s" --latency "${script[@]}" "$base${paths[$name]}")
     if grep -q "Non-2xx or 3xx" <<<"$out"; then echo "$name: errors seen" >&2; grep -E "Non-2xx|Socket" <<<"$out" >&2; fi
     rates+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
