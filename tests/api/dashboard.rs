@@ -111,6 +111,55 @@ async fn a_revoked_token_shows_when_it_was_revoked_and_has_no_button() {
     );
 }
 
+/// `docs/protocol.md#dashboard`: live chains are OAuth2 sessions, with user, client and
+/// rotations; a chain revoked for reuse leaves the sessions and says why in the token list.
+#[tokio::test]
+async fn live_oauth2_sessions_are_listed_and_a_reused_chain_says_why_it_was_revoked() {
+    let app = TestApp::spawn().await;
+    let mint = json!({"user": USER_NICK, "client": CLIENT_ID});
+    let kept: Value = post(&app, "tokens", &mint).await.json().await.unwrap();
+    let reused: Value = post(&app, "tokens", &mint).await.json().await.unwrap();
+    let ids = refresh_token_ids(&app).await;
+    let (reused_id, kept_id) = (ids[0], ids[1]);
+    let reused = reused["refresh"].as_str().unwrap();
+    let kept = kept["refresh"].as_str().unwrap();
+    assert_eq!(refresh_grant(&app, kept).await, 200);
+    assert_eq!(refresh_grant(&app, reused).await, 200);
+    assert_eq!(refresh_grant(&app, reused).await, 400, "a reuse");
+
+    let page = dashboard(&app).await;
+
+    let sessions = &page[page.find("id=\"sessions\"").expect("the sessions section")..];
+    let sessions = &sessions[..sessions.find("</section>").unwrap()];
+    assert!(
+        sessions.contains(&format!("id=\"session-{kept_id}\"")),
+        "{sessions}"
+    );
+    assert!(
+        sessions.contains(CLIENT_ID) && sessions.contains(USER_NICK),
+        "{sessions}"
+    );
+    assert!(
+        !sessions.contains(&format!("session-{reused_id}")),
+        "{sessions}"
+    );
+    let revoked = format!("id=\"refresh-token-{reused_id}\" class=\"revoked\"");
+    let row = &page[page.find(&revoked).expect("the reused chain is revoked")..];
+    assert!(row[..row.find("</tr>").unwrap()].contains("reuse"), "{row}");
+}
+
+/// The test client's refresh-token grant: its status.
+async fn refresh_grant(app: &TestApp, token: &str) -> u16 {
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", token),
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+    ];
+    let response = crate::support::oauth::post_form(app, crate::support::oauth::TOKEN_PATH, &form);
+    response.await.status().as_u16()
+}
+
 #[tokio::test]
 async fn the_clock_shows_its_offset_and_whether_it_stands_still() {
     let app = TestApp::spawn().await;
