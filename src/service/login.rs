@@ -244,7 +244,8 @@ fn authorization(flow: &FlowRecord) -> Result<Option<AuthorizationRequest>, Prov
 
 fn flow_gone() -> ProviderError {
     ProviderError::BadRequest(
-        "This login is unknown, was already used, or has expired. Start again from /connect."
+        "This login is unknown, was already used, or has expired. Start again from the application \
+         that sent you here."
             .into(),
     )
 }

@@ -186,6 +186,35 @@ async fn a_fault_on_the_authorization_endpoint_fires_exactly_times_for_its_clien
     assert_eq!(third.status(), 302, "used up");
 }
 
+/// An error sent back to the client names it too (`docs/protocol.md#faults`).
+#[tokio::test]
+async fn a_client_matched_fault_also_fires_on_an_error_sent_back_to_that_client() {
+    let server = TestApp::spawn().await;
+    let fault = json!({"route": AUTHORIZE_PATH, "client": PUBLIC_CLIENT, "status": 503});
+    assert_eq!(post(&server, "faults", &fault).await.status(), 201);
+    let bad_scope = authorize_query(PUBLIC, &Pkce::new(), &[("scope", "admin")]);
+
+    let refused = server.browser().authorize(&bad_scope).await;
+    let again = server.browser().authorize(&bad_scope).await;
+
+    assert_eq!(
+        refused.status(),
+        503,
+        "the fault, instead of the error redirect"
+    );
+    assert_eq!(again.status(), 302, "used up: the invalid_scope redirect");
+    let journal = get_json(
+        &server.api,
+        &server.url("/_emulator/journal?client=public-test-client"),
+    )
+    .await;
+    assert_eq!(
+        journal["entries"].as_array().map(Vec::len),
+        Some(2),
+        "{journal}"
+    );
+}
+
 #[tokio::test]
 async fn a_fault_on_the_authorization_endpoint_may_match_the_user_logged_in() {
     let server = Setup::headless(USER_NICK).spawn().await;

@@ -38,12 +38,28 @@ async fn authorize(
     params: AuthorizeParams,
     jar: CookieJar,
 ) -> Result<Response, AuthorizeError> {
+    let client_id = params.get("client_id").map(str::to_owned);
     let input = AuthorizeInput {
         params,
         browser: jar.get(cookies::BROWSER).map(|c| c.value()),
         session: jar.get(cookies::SESSION).map(|c| c.value()),
     };
-    let outcome = state.authorize.authorize(input).await?;
+    let outcome = match state.authorize.authorize(input).await {
+        Ok(outcome) => outcome,
+        // An error sent back to a known client names it, so the journal and client-matched
+        // faults see it, as at the token endpoint.
+        Err(refused @ AuthorizeError::Redirect(_)) => {
+            let mut response = refused.into_response();
+            if let Some(client) = client_id.and_then(|id| state.directory().client(&id)) {
+                response.extensions_mut().insert(JournalNote {
+                    client: Some(client.client_id.clone()),
+                    ..JournalNote::default()
+                });
+            }
+            return Ok(response);
+        }
+        Err(refused) => return Err(refused),
+    };
     let mut response = match outcome {
         AuthorizeOutcome::Redirect { url, user, client } => {
             let note = JournalNote {
