@@ -183,6 +183,31 @@ async fn a_hint_alone_logs_out_at_once_and_without_a_session_there_is_nothing_to
     assert_page(nobody, 200, "<h1>You are logged out</h1>", "no session").await;
 }
 
+/// The hint names its session: another client (no cookie of that browser) ends it too.
+#[tokio::test]
+async fn a_hint_sent_without_the_browsers_cookie_still_ends_its_session() {
+    let server = TestApp::spawn().await;
+    let (browser, online, offline) = logged_in_twice(&server).await;
+    let hint = member(&online, "id_token");
+    let pairs = [
+        ("id_token_hint", hint.as_str()),
+        ("post_logout_redirect_uri", APP_LOGGED_OUT),
+    ];
+
+    let response = logout(&server.browser(), &pairs).await;
+
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), APP_LOGGED_OUT);
+    assert!(
+        !still_logged_in(&browser).await,
+        "the hinted SSO session ended"
+    );
+    let online = refresh_grant(&server, CONFIDENTIAL, &member(&online, "refresh_token")).await;
+    assert_oauth_error(online, 400, "invalid_grant", "Session not active", "online").await;
+    let offline = refresh_grant(&server, CONFIDENTIAL, &member(&offline, "refresh_token")).await;
+    assert_eq!(offline.status(), 200, "the offline chain stays");
+}
+
 #[tokio::test]
 async fn an_expired_but_genuine_hint_still_names_its_client() {
     let server = TestApp::spawn().await;
