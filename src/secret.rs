@@ -106,6 +106,17 @@ impl TokenHash {
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
+
+    /// A form's CSRF token: base64url of the SHA-256 of `purpose` and `secrets`, NUL-separated.
+    /// Bound to a secret cookie value among `secrets`, which another site cannot read.
+    pub fn csrf(purpose: &str, secrets: &[&str]) -> String {
+        let mut material = format!("uitid-emulator {purpose}");
+        for secret in secrets {
+            material.push('\0');
+            material.push_str(secret);
+        }
+        URL_SAFE_NO_PAD.encode(Self::of(material.as_bytes()).0)
+    }
 }
 
 impl std::fmt::Debug for OpaqueToken {

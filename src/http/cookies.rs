@@ -1,9 +1,11 @@
 //! The cookies of the login stand-in. All are `HttpOnly`, `SameSite=Lax`, `Path=/`, and
 //! `Secure` when the public URL is https.
 
+use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::config::Settings;
+use crate::secret::OpaqueToken;
 
 /// The SSO session: a second `/connect` skips the form while it lives.
 pub const SESSION: &str = "uitid_emulator_session";
@@ -26,4 +28,16 @@ pub fn removal(name: &'static str) -> Cookie<'static> {
     let mut cookie = Cookie::build((name, "")).path("/").build();
     cookie.make_removal();
     cookie
+}
+
+/// `jar` with the browser cookie a new login flow made, if it made one.
+pub fn with_new_browser(
+    jar: CookieJar,
+    new_browser: Option<OpaqueToken>,
+    settings: &Settings,
+) -> CookieJar {
+    match new_browser {
+        Some(browser) => jar.add(build(BROWSER, browser.as_str().to_owned(), settings)),
+        None => jar,
+    }
 }

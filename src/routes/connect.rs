@@ -58,13 +58,7 @@ async fn connect(
             flow_id,
             new_browser,
         } => {
-            let jar = match new_browser {
-                Some(browser) => {
-                    let value = browser.as_str().to_owned();
-                    jar.add(cookies::build(cookies::BROWSER, value, state.settings()))
-                }
-                None => jar,
-            };
+            let jar = cookies::with_new_browser(jar, new_browser, state.settings());
             (jar, http::found(&format!("/login?flow={flow_id}"))).into_response()
         }
     })

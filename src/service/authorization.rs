@@ -2,10 +2,9 @@
 //! Keycloak's order: the client and its redirect URI first (a failure there is an error page,
 //! never a redirect), then everything else, whose failures go back to the redirect URI.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::oauth_request::FormParams;
 use super::oauth_scopes::granted_scope;
 use crate::error::AuthorizeError;
 use crate::model::{Grant, OAuthClient};
@@ -24,25 +23,10 @@ pub struct AuthorizationRequest {
     pub code_challenge: Option<String>,
 }
 
-/// The parameters as sent, and whether one came twice.
-pub struct AuthorizeParams {
-    pub params: HashMap<String, String>,
-    pub duplicated: bool,
-}
-
-impl AuthorizeParams {
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
-}
-
 /// Checks the request against `client` (looked up by the caller from `client_id`); errors
 /// that go back to the client name `issuer`.
 pub fn checked(
-    input: &AuthorizeParams,
+    input: &FormParams,
     client: Option<&OAuthClient>,
     issuer: &str,
 ) -> Result<AuthorizationRequest, AuthorizeError> {
@@ -105,7 +89,7 @@ pub fn checked(
 
 /// PKCE (RFC 7636): S256 only (`plain` protects nothing against a reader of the request);
 /// required for public clients.
-fn pkce(input: &AuthorizeParams, client: &OAuthClient) -> Result<Option<String>, &'static str> {
+fn pkce(input: &FormParams, client: &OAuthClient) -> Result<Option<String>, &'static str> {
     let method = input.get("code_challenge_method");
     let Some(challenge) = input.get("code_challenge") else {
         if method.is_some() {

@@ -4,19 +4,20 @@
 
 use std::sync::Arc;
 
-use super::authorization::{AuthorizeParams, checked, error_response};
-use super::connect::normalized_lang;
+use super::Context;
+use super::authorization::{checked, error_response};
+use super::connect::{NewLoginFlow, normalized_lang};
+use super::oauth_request::FormParams;
 use super::user_login::new_sid;
-use super::{Context, FLOW_TTL_SECONDS};
 use crate::config::LoginMode;
 use crate::error::AuthorizeError;
 use crate::model::User;
-use crate::secret::{OpaqueToken, TokenHash};
-use crate::store::{FlowKind, FlowRecord, SessionRecord};
+use crate::secret::OpaqueToken;
+use crate::store::SessionRecord;
 
 /// A request as the browser sent it; cookies are their raw values.
 pub struct AuthorizeInput<'a> {
-    pub params: AuthorizeParams,
+    pub params: FormParams,
     pub browser: Option<&'a str>,
     pub session: Option<&'a str>,
 }
@@ -90,25 +91,16 @@ impl AuthorizeService {
         if prompts.contains(&"none") {
             return Err(back("login_required", "Login required"));
         }
-        let new_browser = input.browser.is_none().then(OpaqueToken::generate);
-        let browser = (new_browser.as_ref().map(OpaqueToken::as_str))
-            .or(input.browser)
-            .unwrap_or("");
-        let now = ctx.now();
         let lang = input.params.get("ui_locales").and_then(supported_locale);
-        let flow = FlowRecord {
-            id: OpaqueToken::generate().as_str().to_owned(),
+        let flow = NewLoginFlow {
             destination: String::new(),
             api_key_hash: None,
-            lang: normalized_lang(lang).to_owned(),
-            browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
-            expires_at: now + FLOW_TTL_SECONDS,
+            lang: normalized_lang(lang),
             authorization: Some(serde_json::to_string(&request).map_err(anyhow::Error::from)?),
         };
-        ctx.housekeeping.wake_pruner_if_due(now);
-        ctx.store.insert_flow(FlowKind::Login, &flow, now).await?;
+        let (flow_id, new_browser) = ctx.start_login_flow(flow, input.browser).await?;
         Ok(AuthorizeOutcome::ShowLogin {
-            flow_id: flow.id,
+            flow_id,
             new_browser,
             client: client_id,
         })
@@ -120,7 +112,7 @@ impl AuthorizeService {
     pub async fn authorize_as(
         &self,
         user: &str,
-        params: AuthorizeParams,
+        params: FormParams,
     ) -> Result<String, AuthorizeError> {
         let ctx = &self.ctx;
         let directory = ctx.directory();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{Context, FLOW_TTL_SECONDS, MISSING_DESTINATION};
 use crate::config::LoginMode;
 use crate::destination::{AllowedDestination, Destination};
-use crate::error::ProviderError;
+use crate::error::{Failure, ProviderError};
 use crate::model::{ApiKey, User};
 use crate::secret::{OpaqueToken, TokenHash};
 use crate::store::{FlowKind, FlowRecord};
@@ -58,26 +58,15 @@ impl ConnectService {
                 user: user.uid.clone(),
             });
         }
-        let new_browser = request.browser.is_none().then(OpaqueToken::generate);
-        let browser = new_browser
-            .as_ref()
-            .map(OpaqueToken::as_str)
-            .or(request.browser)
-            .unwrap_or("");
-        let now = ctx.now();
-        let flow = FlowRecord {
-            id: OpaqueToken::generate().as_str().to_owned(),
+        let flow = NewLoginFlow {
             destination: destination.stored(),
             api_key_hash: key.map(|k| k.hash.0.to_vec()),
-            lang: normalized_lang(request.lang).to_owned(),
-            browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
-            expires_at: now + FLOW_TTL_SECONDS,
+            lang: normalized_lang(request.lang),
             authorization: None,
         };
-        ctx.housekeeping.wake_pruner_if_due(now);
-        ctx.store.insert_flow(FlowKind::Login, &flow, now).await?;
+        let (flow_id, new_browser) = ctx.start_login_flow(flow, request.browser).await?;
         Ok(ConnectOutcome::ShowLogin {
-            flow_id: flow.id,
+            flow_id,
             new_browser,
         })
     }
@@ -100,7 +89,44 @@ impl ConnectService {
     }
 }
 
+/// What a login flow remembers besides its browser (`docs/protocol.md#connect`,
+/// `docs/protocol.md#authorization-endpoint`).
+pub(crate) struct NewLoginFlow {
+    pub destination: String,
+    pub api_key_hash: Option<Vec<u8>>,
+    pub lang: &'static str,
+    pub authorization: Option<String>,
+}
+
 impl Context {
+    /// Stores a login flow bound to the browser cookie `browser`, making that cookie when the
+    /// browser has none; answers the flow's id and the new cookie value, if any.
+    pub(crate) async fn start_login_flow(
+        &self,
+        flow: NewLoginFlow,
+        browser: Option<&str>,
+    ) -> Result<(String, Option<OpaqueToken>), Failure> {
+        let new_browser = browser.is_none().then(OpaqueToken::generate);
+        let browser = (new_browser.as_ref().map(OpaqueToken::as_str))
+            .or(browser)
+            .unwrap_or("");
+        let now = self.now();
+        let record = FlowRecord {
+            id: OpaqueToken::generate().as_str().to_owned(),
+            destination: flow.destination,
+            api_key_hash: flow.api_key_hash,
+            lang: flow.lang.to_owned(),
+            browser_hash: TokenHash::of(browser.as_bytes()).0.to_vec(),
+            expires_at: now + FLOW_TTL_SECONDS,
+            authorization: flow.authorization,
+        };
+        self.housekeeping.wake_pruner_if_due(now);
+        self.store
+            .insert_flow(FlowKind::Login, &record, now)
+            .await?;
+        Ok((record.id, new_browser))
+    }
+
     /// The destination rules (`docs/protocol.md#destinations`): `allowed`, plus loopback and
     /// `oob`.
     pub(crate) fn checked_destination(

@@ -4,9 +4,6 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
 use super::authorization::{AuthorizationRequest, error_url};
 use super::guessing::Attempt;
 use super::user_login::new_sid;
@@ -252,6 +249,5 @@ fn flow_gone() -> ProviderError {
 
 /// Bound to the browser: derived from the secret browser cookie, which another site cannot read.
 fn csrf_token(browser: &str, flow_id: &str) -> String {
-    let material = format!("uitid-emulator csrf\0{browser}\0{flow_id}");
-    URL_SAFE_NO_PAD.encode(TokenHash::of(material.as_bytes()).0)
+    TokenHash::csrf("csrf", &[browser, flow_id])
 }

@@ -51,7 +51,6 @@ mod userinfo;
 mod users;
 
 pub use api_keys::{ApiKeyInput, ApiKeyService, ApiKeyView};
-pub use authorization::AuthorizeParams;
 pub use authorize::{AuthorizeInput, AuthorizeOutcome, AuthorizeService};
 pub use clients::{ClientInput, ClientService, ClientView};
 pub use clock::{ClockChange, ClockService, ClockState, SignedDuration};
@@ -69,7 +68,7 @@ pub use keys::{KeyService, KeyView, Rotation};
 pub use login::{LoginAction, LoginPage, LoginService, LoginSubmission, SubmitOutcome};
 pub use logout::{LogoutService, LogoutStarted};
 pub use mint::{MintRequest, MintService, MintedTokens};
-pub use oauth_request::{BasicCredentials, TokenGranted, TokenRequest};
+pub use oauth_request::{BasicCredentials, FormParams, TokenGranted, TokenRequest};
 pub use oauth_scopes::{SCOPES, granted_scope};
 pub use oauth_token::TokenEndpointService;
 pub use realm_logout::{RealmLogoutInput, RealmLogoutOutcome, RealmLogoutService};

@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::Context;
-use super::oauth_request::{TokenGranted, TokenRequest, param};
+use super::oauth_request::{TokenGranted, TokenRequest};
 use crate::error::OAuthError;
 use crate::model::OAuthClient;
 use crate::secret::{OpaqueToken, TokenHash};
@@ -21,7 +21,9 @@ impl Context {
         client: &OAuthClient,
         request: &TokenRequest,
     ) -> Result<TokenGranted, OAuthError> {
-        let code = param(request, "code")
+        let code = request
+            .form
+            .get("code")
             .ok_or_else(|| OAuthError::InvalidRequest("Missing parameter: code".into()))?;
         let now = self.now();
         let refresh = OpaqueToken::generate();
@@ -87,10 +89,10 @@ fn bound_to(
         tracing::warn!(client = %client.client_id, "a code of another client was presented");
         return refuse(CODE_NOT_VALID);
     }
-    if param(request, "redirect_uri") != Some(code.redirect_uri.as_str()) {
+    if request.form.get("redirect_uri") != Some(code.redirect_uri.as_str()) {
         return refuse("Incorrect redirect_uri");
     }
-    let verifier = param(request, "code_verifier");
+    let verifier = request.form.get("code_verifier");
     match (&code.code_challenge, verifier) {
         (None, None) => Ok(()),
         // RFC 9700 section 2.1.1: a verifier without a challenge is a downgrade attempt.

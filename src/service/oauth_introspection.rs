@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::oauth_request::{TokenRequest, param};
+use super::oauth_request::TokenRequest;
 use super::oauth_token::TokenEndpointService;
 use crate::error::OAuthError;
 use crate::secret::OpaqueToken;
@@ -74,9 +74,11 @@ impl TokenEndpointService {
 /// The one `token` parameter: missing, or any parameter given twice (RFC 6749 section 3.2, as
 /// at the token endpoint), is `invalid_request`.
 fn token_param(request: &TokenRequest) -> Result<&str, OAuthError> {
-    if request.duplicated {
+    if request.form.duplicated {
         return Err(OAuthError::InvalidRequest("duplicated parameter".into()));
     }
-    param(request, "token")
+    request
+        .form
+        .get("token")
         .ok_or_else(|| OAuthError::InvalidRequest("Missing parameter: token".into()))
 }

@@ -6,7 +6,7 @@
 
 use super::Context;
 use super::chain_seal;
-use super::oauth_request::{TokenGranted, TokenRequest, param};
+use super::oauth_request::{TokenGranted, TokenRequest};
 use crate::error::OAuthError;
 use crate::model::OAuthClient;
 use crate::secret::OpaqueToken;
@@ -23,7 +23,9 @@ impl Context {
         client: &OAuthClient,
         request: &TokenRequest,
     ) -> Result<TokenGranted, OAuthError> {
-        let presented = param(request, "refresh_token")
+        let presented = request
+            .form
+            .get("refresh_token")
             .ok_or_else(|| OAuthError::InvalidRequest("Missing parameter: refresh_token".into()))?;
         let presented = OpaqueToken::presented(presented);
         let hash = presented.hash();
@@ -96,7 +98,7 @@ impl Context {
             return refuse("expired_refresh_token", "Token is not active");
         }
         let granted: Vec<&str> = chain.scope.split(' ').collect();
-        if let Some(asked) = param(request, "scope")
+        if let Some(asked) = request.form.get("scope")
             && asked.split_whitespace().any(|s| !granted.contains(&s))
         {
             return Err(OAuthError::InvalidScope(format!("Invalid scopes: {asked}")));

@@ -15,12 +15,38 @@ pub enum BasicCredentials {
     },
 }
 
-/// A token request, as the HTTP layer parsed it.
-pub struct TokenRequest {
-    /// The form's (or JSON body's) parameters, each given once.
+/// The parameters of a request to the realm (a form, a query string, or the alias's JSON), and
+/// whether one was given twice (RFC 6749 section 3.1 and 3.2 forbid it).
+#[derive(Default)]
+pub struct FormParams {
     pub params: HashMap<String, String>,
-    /// A parameter was given more than once (RFC 6749 section 3.2 forbids it).
     pub duplicated: bool,
+}
+
+impl FormParams {
+    /// `application/x-www-form-urlencoded` text: a body or a query string.
+    pub fn parse(encoded: &[u8]) -> Self {
+        let mut form = Self::default();
+        for (name, value) in url::form_urlencoded::parse(encoded) {
+            let earlier = (form.params).insert(name.into_owned(), value.into_owned());
+            form.duplicated |= earlier.is_some();
+        }
+        form
+    }
+
+    /// A parameter, if given and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// A request to an endpoint that authenticates the client (token, introspection, revocation),
+/// as the HTTP layer parsed it.
+pub struct TokenRequest {
+    pub form: FormParams,
     pub basic: BasicCredentials,
     pub peer: Option<IpAddr>,
 }
@@ -42,13 +68,4 @@ pub struct TokenGranted {
     /// The journal's token lineage: `client credentials -> <jti>` or
     /// `chain <id> #<rotations> -> <jti>`.
     pub lineage: String,
-}
-
-/// A parameter of the request, if given and not empty.
-pub(crate) fn param<'a>(request: &'a TokenRequest, name: &str) -> Option<&'a str> {
-    request
-        .params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
 }

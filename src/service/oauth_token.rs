@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::Context;
 use super::guessing::Attempt;
-use super::oauth_request::{BasicCredentials, TokenGranted, TokenRequest, param};
+use super::oauth_request::{BasicCredentials, TokenGranted, TokenRequest};
 use super::oauth_scopes::granted_scope;
 use crate::error::OAuthError;
 use crate::model::{Grant, OAuthClient};
@@ -22,14 +22,14 @@ impl TokenEndpointService {
     }
 
     pub async fn exchange(&self, request: &TokenRequest) -> Result<TokenGranted, OAuthError> {
-        let grant_type = param(request, "grant_type").ok_or_else(|| {
+        let grant_type = request.form.get("grant_type").ok_or_else(|| {
             OAuthError::InvalidRequest("Missing form parameter: grant_type".into())
         })?;
         let grant = Grant::from_wire(grant_type)
             .filter(|g| *g != Grant::Password)
             .ok_or(OAuthError::UnsupportedGrantType)?;
         let client = self.authenticate(request)?;
-        if request.duplicated {
+        if request.form.duplicated {
             return Err(OAuthError::InvalidRequest("duplicated parameter".into()));
         }
         allowed(&client, grant)?;
@@ -38,7 +38,7 @@ impl TokenEndpointService {
             Grant::RefreshToken => return self.ctx.refresh_grant(&client, request).await,
             Grant::ClientCredentials | Grant::Password => {}
         }
-        let scope = granted_scope(param(request, "scope"))?;
+        let scope = granted_scope(request.form.get("scope"))?;
         let now = self.ctx.now();
         let issued =
             self.ctx
@@ -67,7 +67,7 @@ impl TokenEndpointService {
     ) -> Result<Arc<OAuthClient>, OAuthError> {
         let (client_id, secret) = match &request.basic {
             BasicCredentials::Given { client_id, secret } => {
-                let body_id = param(request, "client_id");
+                let body_id = request.form.get("client_id");
                 if body_id.is_some_and(|id| id != client_id) {
                     return Err(self.refuse(request, None, "client ids of header and body differ"));
                 }
@@ -76,9 +76,10 @@ impl TokenEndpointService {
             BasicCredentials::Malformed => {
                 return Err(self.refuse(request, None, "malformed Basic credentials"));
             }
-            BasicCredentials::Absent => {
-                (param(request, "client_id"), param(request, "client_secret"))
-            }
+            BasicCredentials::Absent => (
+                request.form.get("client_id"),
+                request.form.get("client_secret"),
+            ),
         };
         let Some(client) = client_id.and_then(|id| self.ctx.directory().client(id)) else {
             return Err(self.refuse(request, None, "unknown client"));

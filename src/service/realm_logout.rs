@@ -158,6 +158,5 @@ struct Ended<'a> {
 
 /// Bound to the session cookie, which another site cannot read.
 fn confirmation_token(session: &str) -> String {
-    let material = format!("uitid-emulator logout\0{session}");
-    URL_SAFE_NO_PAD.encode(TokenHash::of(material.as_bytes()).0)
+    TokenHash::csrf("logout", &[session])
 }

@@ -26,11 +26,9 @@
 //! # }
 //! ```
 
-use std::collections::HashMap;
-
 use super::TestServer;
 use crate::error::{AuthorizeError, ControlError};
-use crate::service::{AuthorizeParams, MintRequest, MintedTokens};
+use crate::service::{FormParams, MintRequest, MintedTokens};
 
 impl TestServer {
     /// A client access token for the OAuth2 client `client_id`, as the client-credentials grant
@@ -73,14 +71,7 @@ impl TestServer {
         authorization_url: &str,
     ) -> Result<String, AuthorizeError> {
         let query = authorization_url.split_once('?').map_or("", |(_, q)| q);
-        let mut params = HashMap::new();
-        let mut duplicated = false;
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            duplicated |= params
-                .insert(name.into_owned(), value.into_owned())
-                .is_some();
-        }
-        let params = AuthorizeParams { params, duplicated };
+        let params = FormParams::parse(query.as_bytes());
         match self.state.authorize.authorize_as(user, params).await {
             Err(AuthorizeError::Redirect(url)) => Ok(url),
             other => other,

@@ -7,20 +7,19 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 
-use super::params::form;
 use crate::app::AppState;
 use crate::error::AuthorizeError;
 use crate::http::error::no_store;
 use crate::http::{self, cookies};
-use crate::service::{AuthorizeInput, AuthorizeOutcome, AuthorizeParams, JournalNote};
+use crate::service::{AuthorizeInput, AuthorizeOutcome, FormParams, JournalNote};
 
 pub async fn authorize_get(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
     jar: CookieJar,
 ) -> Result<Response, AuthorizeError> {
-    let (params, duplicated) = form(query.unwrap_or_default().as_bytes());
-    authorize(&state, AuthorizeParams { params, duplicated }, jar).await
+    let params = FormParams::parse(query.unwrap_or_default().as_bytes());
+    authorize(&state, params, jar).await
 }
 
 /// OIDC Core 3.1.2.1: the same request as a form.
@@ -29,13 +28,12 @@ pub async fn authorize_post(
     jar: CookieJar,
     body: Bytes,
 ) -> Result<Response, AuthorizeError> {
-    let (params, duplicated) = form(&body);
-    authorize(&state, AuthorizeParams { params, duplicated }, jar).await
+    authorize(&state, FormParams::parse(&body), jar).await
 }
 
 async fn authorize(
     state: &AppState,
-    params: AuthorizeParams,
+    params: FormParams,
     jar: CookieJar,
 ) -> Result<Response, AuthorizeError> {
     let client_id = params.get("client_id").map(str::to_owned);
@@ -74,13 +72,7 @@ async fn authorize(
             new_browser,
             client,
         } => {
-            let jar = match new_browser {
-                Some(browser) => {
-                    let value = browser.as_str().to_owned();
-                    jar.add(cookies::build(cookies::BROWSER, value, state.settings()))
-                }
-                None => jar,
-            };
+            let jar = cookies::with_new_browser(jar, new_browser, state.settings());
             let note = JournalNote {
                 client: Some(client),
                 ..JournalNote::default()

@@ -1,15 +1,13 @@
 //! `POST .../token/introspect` (RFC 7662) and `POST .../revoke` (RFC 7009), for authenticated
 //! clients (`docs/protocol.md#introspection`, `docs/protocol.md#revocation`).
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::params::{basic_credentials, form, is_form};
+use super::params::{realm_form, token_request};
 use crate::app::AppState;
 use crate::error::OAuthError;
 use crate::http::error::no_store;
@@ -17,17 +15,7 @@ use crate::http::peer::PeerAddress;
 use crate::service::TokenRequest;
 
 fn request(headers: &HeaderMap, body: &[u8], peer: Option<std::net::IpAddr>) -> TokenRequest {
-    let (params, duplicated) = if is_form(headers) {
-        form(body)
-    } else {
-        (HashMap::new(), false)
-    };
-    TokenRequest {
-        params,
-        duplicated,
-        basic: basic_credentials(headers),
-        peer,
-    }
+    token_request(realm_form(headers, body), headers, peer)
 }
 
 pub async fn introspect(

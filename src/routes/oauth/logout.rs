@@ -8,12 +8,11 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use maud::html;
 
-use super::params::form;
 use crate::app::AppState;
 use crate::error::AuthorizeError;
 use crate::http::error::no_store;
 use crate::http::{cookies, pages};
-use crate::service::{RealmLogoutInput, RealmLogoutOutcome};
+use crate::service::{FormParams, RealmLogoutInput, RealmLogoutOutcome};
 
 use super::LOGOUT_PATH;
 
@@ -34,13 +33,8 @@ pub async fn logout_post(
 }
 
 async fn logout(state: &AppState, raw: &[u8], jar: CookieJar) -> Result<Response, AuthorizeError> {
-    let (params, _) = form(raw);
-    let get = |name: &str| {
-        params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    };
+    let params = FormParams::parse(raw);
+    let get = |name: &str| params.get(name);
     let session = jar.get(cookies::SESSION).map(|c| c.value().to_owned());
     if let Some(csrf) = get("confirm") {
         state.realm_logout.confirm(csrf, session.as_deref()).await?;

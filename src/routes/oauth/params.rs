@@ -2,6 +2,7 @@
 //! credentials (`docs/protocol.md#token-endpoint`).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 use axum::http::{HeaderMap, header};
 use base64::Engine;
@@ -9,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
 use crate::error::OAuthError;
-use crate::service::BasicCredentials;
+use crate::service::{BasicCredentials, FormParams, TokenRequest};
 
 pub fn content_type(headers: &HeaderMap) -> String {
     let value = headers.get(header::CONTENT_TYPE);
@@ -21,16 +22,23 @@ pub fn is_form(headers: &HeaderMap) -> bool {
     content_type(headers).starts_with("application/x-www-form-urlencoded")
 }
 
-/// The form's parameters, and whether one was given twice.
-pub fn form(body: &[u8]) -> (HashMap<String, String>, bool) {
-    let mut params = HashMap::new();
-    let mut duplicated = false;
-    for (name, value) in url::form_urlencoded::parse(body) {
-        duplicated |= params
-            .insert(name.into_owned(), value.into_owned())
-            .is_some();
+/// The realm's endpoints take an `application/x-www-form-urlencoded` body only. Anything else
+/// reads as a form without parameters, which is what Keycloak answers a JSON body with.
+pub fn realm_form(headers: &HeaderMap, body: &[u8]) -> FormParams {
+    if is_form(headers) {
+        FormParams::parse(body)
+    } else {
+        FormParams::default()
     }
-    (params, duplicated)
+}
+
+/// A request of a client that authenticates: `form`, its Basic credentials, its address.
+pub fn token_request(form: FormParams, headers: &HeaderMap, peer: Option<IpAddr>) -> TokenRequest {
+    TokenRequest {
+        form,
+        basic: basic_credentials(headers),
+        peer,
+    }
 }
 
 /// A JSON object whose members are strings (numbers and booleans as written); anything else

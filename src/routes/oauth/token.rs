@@ -2,33 +2,26 @@
 //! `POST /oauth/token` (form or JSON; `audience` ignored): parse, call the token endpoint's use
 //! case, answer Keycloak's JSON (`docs/protocol.md#token-endpoint`).
 
-use std::collections::HashMap;
-
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::params::{basic_credentials, content_type, form, is_form, json_params};
+use super::params::{content_type, json_params, realm_form, token_request};
 use crate::app::AppState;
 use crate::http::error::no_store;
 use crate::http::peer::PeerAddress;
-use crate::service::{BasicCredentials, JournalNote, TokenGranted, TokenRequest};
+use crate::service::{BasicCredentials, FormParams, JournalNote, TokenGranted, TokenRequest};
 
-/// The realm's endpoint: an `application/x-www-form-urlencoded` body only. Anything else reads
-/// as a form without parameters, which is what Keycloak answers a JSON body with.
+/// The realm's endpoint: a form only (`params::realm_form`).
 pub async fn realm_token(
     State(state): State<AppState>,
     PeerAddress(peer): PeerAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let params = if is_form(&headers) {
-        form(&body)
-    } else {
-        (HashMap::new(), false)
-    };
-    answer(&state, params, &headers, peer).await
+    let request = token_request(realm_form(&headers, &body), &headers, peer);
+    answer(&state, request).await
 }
 
 /// The Auth0-compatible alias: a form or a JSON object of strings.
@@ -38,29 +31,21 @@ pub async fn auth0_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let params = if content_type(&headers).starts_with("application/json") {
+    let form = if content_type(&headers).starts_with("application/json") {
         match json_params(&body) {
-            Ok(params) => (params, false),
+            Ok(params) => FormParams {
+                params,
+                duplicated: false,
+            },
             Err(refused) => return refused.into_response(),
         }
     } else {
-        form(&body)
+        FormParams::parse(&body)
     };
-    answer(&state, params, &headers, peer).await
+    answer(&state, token_request(form, &headers, peer)).await
 }
 
-async fn answer(
-    state: &AppState,
-    (params, duplicated): (HashMap<String, String>, bool),
-    headers: &HeaderMap,
-    peer: Option<std::net::IpAddr>,
-) -> Response {
-    let request = TokenRequest {
-        params,
-        duplicated,
-        basic: basic_credentials(headers),
-        peer,
-    };
+async fn answer(state: &AppState, request: TokenRequest) -> Response {
     match state.oauth_token.exchange(&request).await {
         Ok(granted) => granted_response(granted),
         Err(refused) => {
@@ -69,7 +54,7 @@ async fn answer(
             // journal and client-matched faults see it.
             let named = match &request.basic {
                 BasicCredentials::Given { client_id, .. } => Some(client_id.as_str()),
-                _ => request.params.get("client_id").map(String::as_str),
+                _ => request.form.get("client_id"),
             };
             if let Some(client) = named.and_then(|id| state.directory().client(id)) {
                 response.extensions_mut().insert(JournalNote {

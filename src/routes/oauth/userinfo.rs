@@ -7,11 +7,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
-use super::params::{form, is_form};
+use super::params::is_form;
 use crate::app::AppState;
 use crate::error::OAuthError;
 use crate::http::error::no_store;
-use crate::service::JournalNote;
+use crate::service::{FormParams, JournalNote};
 
 pub async fn userinfo(
     State(state): State<AppState>,
@@ -28,7 +28,11 @@ pub async fn userinfo(
                 .then(|| token.trim().to_owned())
         });
     let in_form = (bearer.is_none() && is_form(&headers))
-        .then(|| form(&body).0.remove("access_token"))
+        .then(|| {
+            FormParams::parse(&body)
+                .get("access_token")
+                .map(str::to_owned)
+        })
         .flatten();
     let token = bearer.or(in_form).filter(|t| !t.is_empty());
     let (info, user) = state.userinfo.userinfo(token.as_deref()).await?;
